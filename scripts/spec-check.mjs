@@ -43,7 +43,8 @@ export function deref(spec, node) {
 }
 
 function createValidator(spec) {
-  const ajv = new Ajv({ strict: false, allErrors: true, discriminator: true });
+  // `discriminator` is left to oneOf: Ajv refuses OpenAPI mappings, and every union member pins its tag with an enum.
+  const ajv = new Ajv({ strict: false, allErrors: true });
   addFormats(ajv);
   ajv.addSchema({ $id: "spec", components: spec.components }, "spec");
   const cache = new Map();
@@ -74,15 +75,21 @@ function* examples(spec) {
     for (const [label, body] of bodies) {
       for (const [type, media] of Object.entries(body?.content ?? {})) {
         if (!media.schema) continue;
-        if (media.example !== undefined) yield { where: `${where} ${label} ${type}`, schema: media.schema, value: media.example };
+        if (media.example !== undefined)
+          yield { where: `${where} ${label} ${type}`, schema: media.schema, value: media.example };
         for (const [name, ex] of Object.entries(media.examples ?? {})) {
-          yield { where: `${where} ${label} ${type} example ${name}`, schema: media.schema, value: deref(spec, ex).value };
+          yield {
+            where: `${where} ${label} ${type} example ${name}`,
+            schema: media.schema,
+            value: deref(spec, ex).value,
+          };
         }
       }
     }
   }
   for (const [name, schema] of Object.entries(spec.components.schemas ?? {})) {
-    if (schema.example !== undefined) yield { where: `schema ${name}`, schema: { $ref: `#/components/schemas/${name}` }, value: schema.example };
+    if (schema.example !== undefined)
+      yield { where: `schema ${name}`, schema: { $ref: `#/components/schemas/${name}` }, value: schema.example };
   }
 }
 
@@ -91,30 +98,48 @@ export function checkSpec(spec) {
   const problems = [];
   const validatorFor = createValidator(spec);
   for (const { where, schema, value } of examples(spec)) {
-    const validate = validatorFor(schema);
+    let validate;
+    try {
+      validate = validatorFor(schema);
+    } catch (error) {
+      problems.push(`${where}: its schema does not compile: ${error.message}`);
+      continue;
+    }
     if (!validate(value)) {
-      problems.push(`${where}: example does not match its schema: ${validate.errors.map((e) => `${e.instancePath || "/"} ${e.message}`).join("; ")}`);
+      problems.push(
+        `${where}: example does not match its schema: ${validate.errors.map((e) => `${e.instancePath || "/"} ${e.message}`).join("; ")}`,
+      );
     }
   }
   for (const { path, method, op, params } of operations(spec)) {
     const where = `${method.toUpperCase()} ${path}`;
     const isPublic = PUBLIC_PATH.test(path);
-    for (const field of ["operationId", "summary", "description"]) if (!op[field]) problems.push(`${where}: no ${field}`);
+    for (const field of ["operationId", "summary", "description"])
+      if (!op[field]) problems.push(`${where}: no ${field}`);
     if (!/^[a-z][a-zA-Z0-9]+$/.test(op.operationId ?? "")) problems.push(`${where}: operationId is not camelCase`);
     if (op.tags?.length !== 1) problems.push(`${where}: needs exactly one tag`);
     if (!Array.isArray(op.security)) problems.push(`${where}: declares no security`);
     if (!isPublic) {
       const roles = op["x-timecard-roles"];
-      if (!Array.isArray(roles) || roles.length === 0 || roles.some((r) => !["admin", "manager", "employee"].includes(r))) {
+      if (
+        !Array.isArray(roles) ||
+        roles.length === 0 ||
+        roles.some((r) => !["admin", "manager", "employee"].includes(r))
+      ) {
         problems.push(`${where}: x-timecard-roles must list the roles that may call it`);
       }
       const scopes = op.security?.find((s) => s.oauth2)?.oauth2;
-      if (!op.security?.some((s) => s.apiKey) || scopes?.length !== 1) problems.push(`${where}: security must be apiKey or oauth2 with one scope`);
-      if (method !== "get" && scopes?.[0] === "read" && !op["x-timecard-read-scope-ok"]) problems.push(`${where}: a ${method} needs scope write or admin`);
-      for (const status of ["401", "429"]) if (!op.responses?.[status]) problems.push(`${where}: no ${status} response`);
+      if (!op.security?.some((s) => s.apiKey) || scopes?.length !== 1)
+        problems.push(`${where}: security must be apiKey or oauth2 with one scope`);
+      if (method !== "get" && scopes?.[0] === "read" && !op["x-timecard-read-scope-ok"])
+        problems.push(`${where}: a ${method} needs scope write or admin`);
+      for (const status of ["401", "429"])
+        if (!op.responses?.[status]) problems.push(`${where}: no ${status} response`);
       if (path.includes("{") && !op.responses?.["404"]) problems.push(`${where}: has a path id but no 404 response`);
-      if ((op.requestBody || params.some((p) => p.in === "query" || p.in === "path")) && !op.responses?.["422"]) problems.push(`${where}: takes input but has no 422 response`);
-      if (method === "post" && !params.some((p) => p.name === "Idempotency-Key")) problems.push(`${where}: a POST must take Idempotency-Key`);
+      if ((op.requestBody || params.some((p) => p.in === "query" || p.in === "path")) && !op.responses?.["422"])
+        problems.push(`${where}: takes input but has no 422 response`);
+      if (method === "post" && !params.some((p) => p.name === "Idempotency-Key"))
+        problems.push(`${where}: a POST must take Idempotency-Key`);
     }
     if (!Object.keys(op.responses ?? {}).some((s) => s.startsWith("4"))) problems.push(`${where}: no 4xx response`);
     for (const [status, ref] of Object.entries(op.responses ?? {})) {
@@ -122,9 +147,12 @@ export function checkSpec(spec) {
       if (/^[45]/.test(status)) {
         const media = response.content?.["application/problem+json"];
         const isProblem = media?.schema?.$ref === "#/components/schemas/Problem";
-        const isOAuthError = path.startsWith("/oauth/") && response.content?.["application/json"]?.schema?.$ref === "#/components/schemas/OAuthError";
+        const isOAuthError =
+          path.startsWith("/oauth/") &&
+          response.content?.["application/json"]?.schema?.$ref === "#/components/schemas/OAuthError";
         const isSlack = path.startsWith("/v1/hooks/");
-        if (!isProblem && !isOAuthError && !isSlack) problems.push(`${where} ${status}: an error must be application/problem+json with the Problem schema`);
+        if (!isProblem && !isOAuthError && !isSlack)
+          problems.push(`${where} ${status}: an error must be application/problem+json with the Problem schema`);
       } else if (/^2/.test(status) && !isPublic) {
         for (const h of ["X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset", "X-Request-Id"]) {
           if (!response.headers?.[h]) problems.push(`${where} ${status}: no ${h} header`);
@@ -133,10 +161,16 @@ export function checkSpec(spec) {
     }
     if (method === "get" && op.operationId?.startsWith("list")) {
       const names = params.map((p) => p.name);
-      if (!names.includes("limit") || !names.includes("cursor")) problems.push(`${where}: a list must take limit and cursor`);
+      if (!names.includes("limit") || !names.includes("cursor"))
+        problems.push(`${where}: a list must take limit and cursor`);
       const schema = deref(spec, deref(spec, op.responses?.["200"])?.content?.["application/json"]?.schema);
       const props = schema?.properties ?? {};
-      if (props.data?.type !== "array" || props.has_more?.type !== "boolean" || props.next_cursor?.type !== "string" || !props.next_cursor?.nullable) {
+      if (
+        props.data?.type !== "array" ||
+        props.has_more?.type !== "boolean" ||
+        props.next_cursor?.type !== "string" ||
+        !props.next_cursor?.nullable
+      ) {
         problems.push(`${where}: a list must answer { data: [], has_more, next_cursor }`);
       }
     }

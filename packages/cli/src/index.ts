@@ -1,0 +1,8 @@
+/**
+ * `timecard`, the Timecard command-line interface. Also usable as a library.
+ *
+ * @packageDocumentation
+ */
+
+export type { ProgramIO } from "./program.js";
+export { createProgram } from "./program.js";

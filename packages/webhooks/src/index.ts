@@ -1,0 +1,9 @@
+/**
+ * Typed Timecard webhook events. Signature verification (Standard Webhooks) lands here too.
+ *
+ * @packageDocumentation
+ */
+
+export { isWebhookEventType } from "./event-type.js";
+export type { WebhookEvent, WebhookEventOf, WebhookEventType } from "./generated/events.js";
+export { WEBHOOK_EVENT_TYPES } from "./generated/events.js";
