@@ -37,7 +37,12 @@ describe("spec/openapi.yaml", () => {
     // A problem example is an object with a status, a title and a code.
     const used = new Set<string>();
     JSON.stringify(spec, (_, value) => {
-      if (value && typeof value.code === "string" && typeof value.status === "number" && typeof value.title === "string") {
+      if (
+        value &&
+        typeof value.code === "string" &&
+        typeof value.status === "number" &&
+        typeof value.title === "string"
+      ) {
         used.add(value.code);
       }
       return value;
