@@ -5,5 +5,10 @@
  */
 
 export { isWebhookEventType } from "./event-type.js";
-export type { WebhookEvent, WebhookEventOf, WebhookEventType } from "./generated/events.js";
+export type {
+  components as WebhookSchemas,
+  WebhookEvent,
+  WebhookEventOf,
+  WebhookEventType,
+} from "./generated/events.js";
 export { WEBHOOK_EVENT_TYPES } from "./generated/events.js";
