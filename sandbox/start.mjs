@@ -70,7 +70,7 @@ async function waitUntilAnswering(target) {
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     try {
-      await fetch(`${target}/v1/me`);
+      await fetch(`${target}/v1/me`, { headers: { Authorization: "Bearer tc_test_probe" } });
       return;
     } catch {
       await new Promise((r) => setTimeout(r, 100));

@@ -131,8 +131,9 @@ export function checkSpec(spec) {
       const scopes = op.security?.find((s) => s.oauth2)?.oauth2;
       if (!op.security?.some((s) => s.apiKey) || scopes?.length !== 1)
         problems.push(`${where}: security must be apiKey or oauth2 with one scope`);
-      if (method !== "get" && scopes?.[0] === "read" && !op["x-timecard-read-scope-ok"])
-        problems.push(`${where}: a ${method} needs scope write or admin`);
+      // Reading needs `read`, whoever may read (x-timecard-roles says who); changing needs `write` or `admin`.
+      if (method === "get" && scopes?.[0] !== "read") problems.push(`${where}: a get needs scope read`);
+      if (method !== "get" && scopes?.[0] === "read") problems.push(`${where}: a ${method} needs scope write or admin`);
       for (const status of ["401", "429"])
         if (!op.responses?.[status]) problems.push(`${where}: no ${status} response`);
       if (path.includes("{") && !op.responses?.["404"]) problems.push(`${where}: has a path id but no 404 response`);

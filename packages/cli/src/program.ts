@@ -50,7 +50,8 @@ export function createProgram(
 }
 
 function formatTable(rows: readonly OperationInfo[]): string {
-  const cells = rows.map((op) => [op.tag, op.method, op.path, op.scope ?? "public", op.operationId]);
+  const sorted = [...rows].sort((a, b) => a.tag.localeCompare(b.tag) || a.path.localeCompare(b.path));
+  const cells = sorted.map((op) => [op.tag, op.method, op.path, op.scope ?? "public", op.operationId]);
   const header = ["RESOURCE", "METHOD", "PATH", "SCOPE", "OPERATION"];
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]?.length ?? 0)));
   const line = (c: readonly string[]) =>

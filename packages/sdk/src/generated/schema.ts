@@ -41,8 +41,7 @@ export interface paths {
          *     employee answers `403 forbidden`. Revoked and expired keys are listed too; filter with
          *     `status=active` to see only the keys that work.
          *
-         *     Needs a `full` key or an OAuth token with scope `admin`; a `read` key gets
-         *     `403 insufficient_scope`.
+         *     Needs scope `read`.
          */
         get: operations["listApiKeys"];
         put?: never;
@@ -83,8 +82,7 @@ export interface paths {
          * Get an API key
          * @description Returns one API key, without its secret, with when and from where it was last used.
          *     Admins may get any key of the organization; managers and employees only their own
-         *     (another user's key answers `404 not_found`). Needs a `full` key or an OAuth token with
-         *     scope `admin`.
+         *     (another user's key answers `404 not_found`). Needs scope `read`.
          */
         get: operations["getApiKey"];
         put?: never;
@@ -125,8 +123,8 @@ export interface paths {
          *     audit log, except `key_id`.
          *
          *     Admins may read the trail of any key of the organization; managers and employees that of
-         *     their own keys (another user's key answers `404 not_found`). Needs a `full` key or an
-         *     OAuth token with scope `admin`. Emits no event.
+         *     their own keys (another user's key answers `404 not_found`). Needs scope `read`. Emits no
+         *     event.
          */
         get: operations["listApiKeyAuditEntries"];
         put?: never;
@@ -239,8 +237,8 @@ export interface paths {
         };
         /**
          * Get an audit log entry
-         * @description Returns one audit log entry. Only admins may read the audit log, with a `full` key or an
-         *     OAuth token with scope `admin`; managers and employees get `403 forbidden`. Emits no
+         * @description Returns one audit log entry. Only admins may read the audit log (scope `read`, so a
+         *     read-only admin key can feed a SIEM); managers and employees get `403 forbidden`. Emits no
          *     event.
          */
         get: operations["getAuditEntry"];
@@ -6554,8 +6552,11 @@ export interface components {
         ExportContentDisposition: string;
         /** @description The path of the new export, to poll. */
         ExportLocation: string;
-        /** @description Present and `true` when this response is a replay of an earlier request with the same `Idempotency-Key`. */
-        "Idempotent-Replayed": boolean;
+        /**
+         * @description Present, as `true`, only when this response is a replay of an earlier request with the same `Idempotency-Key`.
+         * @example true
+         */
+        "Idempotent-Replayed": "true";
         /** @description `no-store`: the response holds credentials and must not be cached (RFC 6749 §5.1). */
         OAuthCacheControl: "no-store";
         /** @description `no-cache`, for HTTP/1.0 caches (RFC 6749 §5.1). */
