@@ -143,6 +143,20 @@ export function checkSpec(spec) {
         problems.push(`${where}: a POST must take Idempotency-Key`);
     }
     if (!Object.keys(op.responses ?? {}).some((s) => s.startsWith("4"))) problems.push(`${where}: no 4xx response`);
+    // Prism serves examples: the request body and every success and error response need one.
+    const hasExample = (media) =>
+      media.example !== undefined ||
+      Object.keys(media.examples ?? {}).length > 0 ||
+      deref(spec, media.schema)?.example !== undefined ||
+      deref(spec, media.schema)?.format === "binary"; // no text can show a binary file
+    for (const [type, media] of Object.entries(deref(spec, op.requestBody)?.content ?? {})) {
+      if (!hasExample(media)) problems.push(`${where}: the ${type} request body has no example`);
+    }
+    for (const [status, ref] of Object.entries(op.responses ?? {})) {
+      for (const [type, media] of Object.entries(deref(spec, ref)?.content ?? {})) {
+        if (!hasExample(media)) problems.push(`${where} ${status}: the ${type} response has no example`);
+      }
+    }
     for (const [status, ref] of Object.entries(op.responses ?? {})) {
       const response = deref(spec, ref);
       if (/^[45]/.test(status)) {

@@ -81,6 +81,15 @@ describe("the contract checker", () => {
     );
   });
 
+  it("catches a request body or response without an example for Prism", () => {
+    const s = broken();
+    delete s.paths["/v1/employees"].post.requestBody.content["application/json"].example;
+    delete s.paths["/v1/employees"].post.responses["201"].content["application/json"].examples;
+    const problems = checkSpec(s);
+    expect(problems).toContain("POST /v1/employees: the application/json request body has no example");
+    expect(problems).toContain("POST /v1/employees 201: the application/json response has no example");
+  });
+
   it("catches a list that is not paginated and a POST without Idempotency-Key", () => {
     const s = broken();
     s.paths["/v1/employees"].get.parameters = [];
