@@ -4,6 +4,7 @@
 //   spec/openapi.yaml          -> packages/sdk/src/generated/schema.ts      (openapi-typescript)
 //                              -> packages/sdk/src/generated/operations.ts  (operation table)
 //                              -> packages/webhooks/src/generated/events.ts (webhook event union)
+//                              -> packages/server/src/generated/openapi.json (the server's routes and validation)
 // `--check` writes nothing and fails when any file differs from what it would write (CI).
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
@@ -153,6 +154,8 @@ async function outputs() {
   files.set(SPEC_PATH, bundled);
   files.set(join(ROOT, "packages/sdk/src/generated/schema.ts"), await typesFor(spec));
   files.set(join(ROOT, "packages/sdk/src/generated/operations.ts"), operationTable(spec));
+  // The server routes and validates from the contract itself, shipped inside its package.
+  files.set(join(ROOT, "packages/server/src/generated/openapi.json"), `${JSON.stringify(spec)}\n`);
   const events = await eventTypes(spec);
   if (events) files.set(join(ROOT, "packages/webhooks/src/generated/events.ts"), events);
   return files;

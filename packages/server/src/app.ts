@@ -1,0 +1,262 @@
+import AjvModule from "ajv";
+import addFormatsModule from "ajv-formats";
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
+import openapiGlue from "fastify-openapi-glue";
+import type { ServerConfig } from "./config.js";
+import type { Actor, DomainContext } from "./domain/actor.js";
+import { type AuditWriter, createAuditWriter } from "./domain/audit-writer.js";
+import { authenticate, authorize } from "./domain/authenticate.js";
+import { ApiProblem } from "./errors.js";
+import { claimIdempotencyKey, type PendingIdempotency, storeIdempotentResponse } from "./http/idempotency.js";
+import { sendProblem, toProblem } from "./http/problem.js";
+import { createRateLimiter, type RateLimiter, type RateLimitState } from "./http/rate-limit.js";
+import { newId } from "./ids.js";
+import { createHandlers } from "./routes/index.js";
+import type { Handler, OperationId } from "./routes/types.js";
+import { OPENAPI_DOCUMENT, OPERATION_RULES, type OperationRule } from "./spec.js";
+import type { Storage } from "./storage/connect.js";
+
+/** What the app is built from; everything with state is passed in. */
+export interface AppOptions {
+  readonly config: ServerConfig;
+  readonly storage: Storage;
+  /** The clock (tests move it). */
+  readonly now?: () => Date;
+  readonly rateLimiter?: RateLimiter;
+  /** Fastify's logger option; off unless given. */
+  readonly logger?: boolean | Record<string, unknown>;
+}
+
+// ajv and ajv-formats are CommonJS: their default export is the module object.
+const Ajv = AjvModule.default;
+const addFormats = addFormatsModule.default;
+
+/** Requests without a credential are limited per IP address, as the spec says. */
+const ANONYMOUS_LIMIT_PER_HOUR = 100;
+const KEY_LAST_USED_RESOLUTION_MS = 60_000;
+
+declare module "fastify" {
+  interface FastifyRequest {
+    actor: Actor | null;
+    rule: OperationRule | null;
+    rateLimit: RateLimitState | null;
+    idempotency: PendingIdempotency | null;
+  }
+  interface FastifyContextConfig {
+    operationId?: string;
+  }
+  interface FastifyInstance {
+    audit: AuditWriter;
+  }
+}
+
+/**
+ * Builds the Timecard API server: routes and validation from the spec, then authentication,
+ * per-key rate limits, scopes and roles, idempotency, audit and problem+json errors.
+ *
+ * @example
+ * ```ts
+ * const app = await createApp({ config, storage });
+ * await app.listen({ port: config.port, host: config.host });
+ * ```
+ */
+export async function createApp(options: AppOptions): Promise<FastifyInstance> {
+  const { config, storage } = options;
+  const db = storage.db;
+  const now = options.now ?? (() => new Date());
+  const rateLimiter = options.rateLimiter ?? createRateLimiter(now);
+  const lastUsedWritten = new Map<string, number>();
+
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: config.bodyLimitBytes,
+    trustProxy: config.trustProxy,
+    genReqId: () => newId("req"),
+    requestIdHeader: false,
+    // Fastify answers 404/405 for unknown routes through the not-found handler below.
+    return503OnClosing: true,
+  });
+  app.decorate(
+    "audit",
+    createAuditWriter(db, { onError: (error) => app.log.error({ err: error }, "audit write failed") }),
+  );
+  app.decorateRequest("actor", null);
+  app.decorateRequest("rule", null);
+  app.decorateRequest("rateLimit", null);
+  app.decorateRequest("idempotency", null);
+
+  // Bodies are validated strictly (a string is not a number); query, path and headers arrive as
+  // text and are coerced. `removeAdditional: false`: unknown fields are refused, not dropped.
+  const bodyAjv = addFormats(new Ajv({ strict: false, allErrors: true, useDefaults: true, removeAdditional: false }));
+  const textAjv = addFormats(
+    new Ajv({ strict: false, allErrors: true, useDefaults: true, removeAdditional: false, coerceTypes: "array" }),
+  );
+  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === "body" ? bodyAjv : textAjv).compile(schema));
+  // Handlers answer plain objects; responses are checked against the spec by Prism in tests,
+  // not re-serialized through response schemas.
+  app.addHook("onRoute", (route) => {
+    if (route.schema) delete (route.schema as { response?: unknown }).response;
+  });
+  app.addContentTypeParser("application/x-www-form-urlencoded", { parseAs: "string" }, (_req, body, done) => {
+    done(null, Object.fromEntries(new URLSearchParams(String(body))));
+  });
+
+  app.addHook("onRequest", async (request, reply) => {
+    reply.header("X-Request-Id", request.id);
+    const operationId = request.routeOptions.config.operationId;
+    const rule = operationId ? (OPERATION_RULES.get(operationId) ?? null) : null;
+    request.rule = rule;
+    if (!rule || rule.scope === null) return;
+    let actor: Actor;
+    try {
+      actor = await authenticate(db, request.headers.authorization, now());
+    } catch (error) {
+      request.rateLimit = await rateLimiter.consume(`ip:${request.ip}`, ANONYMOUS_LIMIT_PER_HOUR);
+      if (!request.rateLimit.allowed) throw rateLimited(request.rateLimit);
+      throw error;
+    }
+    request.actor = actor;
+    request.rateLimit = await rateLimiter.consume(`key:${actor.credential.id}`, actor.credential.rateLimitPerHour);
+    if (!request.rateLimit.allowed) throw rateLimited(request.rateLimit);
+    authorize(actor, rule);
+    touchKey(actor.credential.id, request.ip);
+  });
+
+  app.addHook("preHandler", async (request, reply) => {
+    const key = request.headers["idempotency-key"];
+    if (!request.actor || !request.rule?.idempotencyKey || typeof key !== "string") return;
+    const claim = await claimIdempotencyKey(db, request.actor, request, reply, key, now());
+    if (claim === "replayed") return reply;
+    request.idempotency = claim;
+  });
+
+  app.addHook("onSend", async (request, reply, payload) => {
+    const state = request.rateLimit;
+    if (state) {
+      reply.header("X-RateLimit-Limit", state.limit);
+      reply.header("X-RateLimit-Remaining", state.remaining);
+      reply.header("X-RateLimit-Reset", state.reset);
+    }
+    if (request.idempotency && reply.getHeader("Idempotent-Replayed") === undefined) {
+      const pending = request.idempotency;
+      request.idempotency = null;
+      await storeIdempotentResponse(
+        db,
+        pending,
+        reply.statusCode,
+        reply.getHeader("content-type") as string | undefined,
+        String(payload ?? ""),
+      );
+    }
+    return payload;
+  });
+
+  app.addHook("onResponse", async (request, reply) => {
+    const actor = request.actor;
+    if (!actor) return;
+    app.audit.record({
+      id: newId("aud"),
+      organization_id: actor.organizationId,
+      occurred_at: now(),
+      actor_type: "api_key",
+      actor_employee_id: actor.employeeId,
+      actor_api_key_id: actor.credential.id,
+      actor_oauth_app_id: null,
+      action: "api_request",
+      method: request.method,
+      path: request.url.split("?")[0] ?? request.url,
+      status: reply.statusCode,
+      duration_ms: Math.round(reply.elapsedTime * 100) / 100,
+      request_id: request.id,
+      user_agent: request.headers["user-agent"]?.slice(0, 500) ?? null,
+      ip: request.ip,
+      resource_type: null,
+      resource_id: null,
+      changes: null,
+    });
+  });
+
+  app.setErrorHandler((error, request, reply) => {
+    const problem = toProblem(error as Error);
+    if (problem.status >= 500) request.log.error({ err: error }, "request failed");
+    return sendProblem(request, reply, problem);
+  });
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(
+      request,
+      reply,
+      new ApiProblem(404, "not_found", `No route ${request.method} ${request.url.split("?")[0]}.`),
+    ),
+  );
+
+  app.get("/healthz", { logLevel: "warn" }, async () => ({ status: "ok" }));
+  app.get("/readyz", { logLevel: "warn" }, async (_request, reply) => {
+    try {
+      await storage.ping();
+      return { status: "ready" };
+    } catch {
+      return reply.code(503).send({ status: "unavailable" });
+    }
+  });
+
+  const handlers = createHandlers();
+  await app.register(openapiGlue, {
+    specification: OPENAPI_DOCUMENT,
+    // The resolver's type wants full route options; glue merges these into the routes it builds.
+    operationResolver: ((operationId: string) => ({
+      config: { operationId },
+      handler: async (request: FastifyRequest, reply: FastifyReply) => {
+        const handler = handlers[operationId as OperationId] as Handler<OperationId> | undefined;
+        if (!handler) {
+          throw new ApiProblem(501, "not_implemented", `${operationId} is not implemented by this server yet.`);
+        }
+        const actor = request.actor;
+        if (!actor)
+          throw new ApiProblem(501, "not_implemented", `${operationId} is not implemented by this server yet.`);
+        const ctx: DomainContext = {
+          db,
+          actor,
+          now,
+          sandbox: config.sandbox,
+          request: {
+            id: request.id,
+            ip: request.ip,
+            userAgent: request.headers["user-agent"]?.slice(0, 500) ?? null,
+            method: request.method,
+            path: request.url.split("?")[0] ?? request.url,
+          },
+        };
+        const input = { body: request.body, query: request.query, params: request.params, ctx } as never;
+        return handler(input, reply);
+      },
+    })) as never,
+  });
+
+  app.addHook("onClose", async () => {
+    await app.audit.flush();
+  });
+  return app;
+
+  // last_used_at is kept to the minute, so a busy key costs one write a minute, not one per request.
+  function touchKey(keyId: string, ip: string) {
+    const at = now();
+    const previous = lastUsedWritten.get(keyId) ?? 0;
+    if (at.getTime() - previous < KEY_LAST_USED_RESOLUTION_MS) return;
+    lastUsedWritten.set(keyId, at.getTime());
+    db.updateTable("api_keys")
+      .set({ last_used_at: at, last_used_ip: ip })
+      .where("id", "=", keyId)
+      .execute()
+      .catch((error) => app.log.error({ err: error }, "could not record key use"));
+  }
+}
+
+function rateLimited(state: RateLimitState): ApiProblem {
+  return new ApiProblem(
+    429,
+    "rate_limited",
+    `The rate limit of ${state.limit} requests per hour is exhausted. Retry in ${state.retryAfter} seconds.`,
+    undefined,
+    { "Retry-After": String(state.retryAfter) },
+  );
+}

@@ -1,0 +1,48 @@
+import { newId } from "../ids.js";
+import type { DomainContext } from "./actor.js";
+
+/** The change of each field: what it was, what it became. Never holds a secret. */
+export type Changes = Record<string, { from: unknown; to: unknown }>;
+
+/**
+ * Records a change of keys or settings in the audit log, in the caller's transaction, so the
+ * entry exists exactly when the change does.
+ */
+export async function recordChange(
+  ctx: DomainContext,
+  change: { action: string; resourceType: string; resourceId: string; changes?: Changes | null },
+): Promise<void> {
+  await ctx.db
+    .insertInto("audit_log")
+    .values({
+      id: newId("aud", ctx.now()),
+      organization_id: ctx.actor.organizationId,
+      occurred_at: ctx.now(),
+      actor_type: "api_key",
+      actor_employee_id: ctx.actor.employeeId,
+      actor_api_key_id: ctx.actor.credential.id,
+      actor_oauth_app_id: null,
+      action: change.action,
+      method: ctx.request.method,
+      path: ctx.request.path,
+      status: null,
+      duration_ms: null,
+      request_id: ctx.request.id,
+      user_agent: ctx.request.userAgent,
+      ip: ctx.request.ip,
+      resource_type: change.resourceType,
+      resource_id: change.resourceId,
+      changes: change.changes ? JSON.stringify(change.changes) : null,
+    })
+    .execute();
+}
+
+/** The fields of `patch` whose value differs from `before`, as audit changes. */
+export function diff(before: Record<string, unknown>, patch: Record<string, unknown>): Changes {
+  const out: Changes = {};
+  for (const [field, to] of Object.entries(patch)) {
+    const from = before[field];
+    if (JSON.stringify(from) !== JSON.stringify(to)) out[field] = { from: from ?? null, to: to ?? null };
+  }
+  return out;
+}

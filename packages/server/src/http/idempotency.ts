@@ -1,0 +1,110 @@
+import { createHash } from "node:crypto";
+import type { FastifyReply, FastifyRequest } from "fastify";
+import type { Actor, Db } from "../domain/actor.js";
+import { ApiProblem } from "../errors.js";
+
+// Idempotency-Key (as Stripe's): the first request with a key runs and its response is kept;
+// a repeat with the same body gets that response again, marked `Idempotent-Replayed: true`;
+// the same key with another body is refused. Keys are per API key and kept 24 hours.
+const TTL_MS = 24 * 3600 * 1000;
+
+/** What the pre-handler left for the on-send hook: the key whose response to keep. */
+export interface PendingIdempotency {
+  readonly apiKeyId: string;
+  readonly key: string;
+}
+
+function bodyHash(request: FastifyRequest): string {
+  return createHash("sha256")
+    .update(`${request.method} ${request.url}\n${JSON.stringify(request.body ?? null)}`)
+    .digest("hex");
+}
+
+/**
+ * Looks the key up: replays a finished request (returns true: the reply is sent), refuses a
+ * reused or in-flight key, or claims the key for this request (returns the pending claim).
+ */
+export async function claimIdempotencyKey(
+  db: Db,
+  actor: Actor,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  key: string,
+  now: Date,
+): Promise<PendingIdempotency | "replayed"> {
+  const hash = bodyHash(request);
+  const apiKeyId = actor.credential.id;
+  await db
+    .deleteFrom("idempotency_keys")
+    .where("api_key_id", "=", apiKeyId)
+    .where("key", "=", key)
+    .where("created_at", "<", new Date(now.getTime() - TTL_MS))
+    .execute();
+  const inserted = await db
+    .insertInto("idempotency_keys")
+    .values({
+      api_key_id: apiKeyId,
+      key,
+      organization_id: actor.organizationId,
+      method: request.method,
+      path: request.url,
+      body_hash: hash,
+      status: null,
+      response_body: null,
+      response_content_type: null,
+      created_at: now,
+    })
+    .onConflict((oc) => oc.doNothing())
+    .executeTakeFirst();
+  if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 1) return { apiKeyId, key };
+
+  const existing = await db
+    .selectFrom("idempotency_keys")
+    .selectAll()
+    .where("api_key_id", "=", apiKeyId)
+    .where("key", "=", key)
+    .executeTakeFirstOrThrow();
+  if (existing.body_hash !== hash) {
+    throw new ApiProblem(
+      422,
+      "idempotency_key_reused",
+      "This Idempotency-Key was used with a different request. Use a new key for a new request.",
+    );
+  }
+  if (existing.status === null) {
+    throw new ApiProblem(
+      409,
+      "conflict",
+      "A request with this Idempotency-Key is still running. Retry when it has finished.",
+    );
+  }
+  reply
+    .code(existing.status)
+    .header("Idempotent-Replayed", "true")
+    .type(existing.response_content_type ?? "application/json")
+    .send(existing.response_body ?? "");
+  return "replayed";
+}
+
+/** Keeps the response of a claimed key; a server error frees the key so a retry can run. */
+export async function storeIdempotentResponse(
+  db: Db,
+  pending: PendingIdempotency,
+  status: number,
+  contentType: string | undefined,
+  body: string,
+): Promise<void> {
+  const where = db
+    .updateTable("idempotency_keys")
+    .where("api_key_id", "=", pending.apiKeyId)
+    .where("key", "=", pending.key);
+  if (status >= 500) {
+    await db
+      .deleteFrom("idempotency_keys")
+      .where("api_key_id", "=", pending.apiKeyId)
+      .where("key", "=", pending.key)
+      .execute();
+    return;
+  }
+  await where.set({ status, response_body: body, response_content_type: contentType ?? null }).execute();
+}

@@ -1,0 +1,53 @@
+import { organizationHandlers } from "./organization.js";
+import type { Handlers, OperationId } from "./types.js";
+
+/**
+ * The operations that other open work owns: webhooks delivery, incoming webhooks, reports and
+ * compliance, payroll exports and OAuth. They answer `501 not_implemented` until then.
+ */
+export const NOT_IMPLEMENTED: ReadonlySet<OperationId> = new Set<OperationId>([
+  "listWebhookEndpoints",
+  "createWebhookEndpoint",
+  "getWebhookEndpoint",
+  "updateWebhookEndpoint",
+  "deleteWebhookEndpoint",
+  "revealWebhookEndpointSecret",
+  "rotateWebhookEndpointSecret",
+  "testWebhookEndpoint",
+  "listWebhookEndpointDeliveries",
+  "listWebhookDeliveries",
+  "getWebhookDelivery",
+  "retryWebhookDelivery",
+  "listIncomingWebhooks",
+  "createIncomingWebhook",
+  "deleteIncomingWebhook",
+  "receiveIncomingWebhook",
+  "getHoursReport",
+  "getOvertimeReport",
+  "listComplianceAlerts",
+  "getComplianceAlert",
+  "acknowledgeComplianceAlert",
+  "listExportFormats",
+  "listExports",
+  "createExport",
+  "getExport",
+  "downloadExportFile",
+  "authorizeOAuth",
+  "createOAuthToken",
+  "revokeOAuthToken",
+  "getOAuthServerMetadata",
+  "listOAuthApps",
+  "createOAuthApp",
+  "getOAuthApp",
+  "deleteOAuthApp",
+]);
+
+/** Every implemented operation's handler, by operationId. */
+export function createHandlers(): Handlers {
+  return {
+    ...organizationHandlers({
+      stopRunningSessionOf: async () => {},
+      revokeKeysOf: async () => {},
+    }),
+  };
+}

@@ -1,0 +1,64 @@
+import { PGlite } from "@electric-sql/pglite";
+import { Kysely, PostgresDialect } from "kysely";
+import pg from "pg";
+import type { StorageConfig } from "../config.js";
+import { migrateToLatest } from "./migrate.js";
+import { PGliteDialect } from "./pglite-dialect.js";
+import type { Database } from "./schema.js";
+
+const DATE_OID = 1082;
+const INT8_OID = 20;
+
+/** An open database: Kysely on PGlite or PostgreSQL, migrated to the latest schema. */
+export interface Storage {
+  readonly db: Kysely<Database>;
+  readonly kind: StorageConfig["kind"];
+  /** Answers once the database takes queries (for /readyz). */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the configured database and runs the migrations.
+ *
+ * @example
+ * ```ts
+ * const storage = await openStorage({ kind: "pglite", dataDir: null });
+ * ```
+ */
+export async function openStorage(config: StorageConfig): Promise<Storage> {
+  let db: Kysely<Database>;
+  let close: () => Promise<void>;
+  if (config.kind === "postgres") {
+    // Dates stay `YYYY-MM-DD` strings (no time-zone shift); counts come back as numbers.
+    const types = {
+      getTypeParser: (oid: number, format?: "text" | "binary") =>
+        oid === DATE_OID
+          ? (v: string) => v
+          : oid === INT8_OID
+            ? (v: string) => Number(v)
+            : pg.types.getTypeParser(oid, format),
+    };
+    const pool = new pg.Pool({ connectionString: config.url, max: 10, types });
+    db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    close = () => db.destroy();
+  } else {
+    const pglite = await PGlite.create(config.dataDir ?? undefined, {
+      parsers: { [DATE_OID]: (v: string) => v, [INT8_OID]: (v: string) => Number(v) },
+    });
+    db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+    close = async () => {
+      await db.destroy();
+      await pglite.close();
+    };
+  }
+  await migrateToLatest(db as Kysely<unknown>);
+  return {
+    db,
+    kind: config.kind,
+    ping: async () => {
+      await db.selectNoFrom((eb) => eb.lit(1).as("one")).execute();
+    },
+    close,
+  };
+}

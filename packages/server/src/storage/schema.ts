@@ -1,0 +1,236 @@
+import type { ColumnType, Insertable, Selectable, Updateable } from "kysely";
+
+// The tables, as Kysely sees them. Timestamps are timestamptz (Date in, Date out); jsonb
+// columns hold plain JSON values; money is stored as minor units + currency.
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type Json<T> = ColumnType<T, string, string>;
+
+export interface OrganizationTable {
+  id: string;
+  name: string;
+  country: "PL" | "CZ";
+  time_zone: string;
+  currency: "PLN" | "CZK" | "EUR";
+  settings: Json<OrganizationSettings>;
+  mode: "live" | "test";
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface OrganizationSettings {
+  weekly_hours_norm: number;
+  daily_hours_norm: number;
+  settlement_period_months: number;
+  night_start: string;
+  night_end: string;
+  overtime: { weekly_threshold_hours: number; yearly_cap_hours: number; yearly_warning_ratio: number };
+  leave: { annual_days: number; on_demand_days: number };
+}
+
+export interface EmployeeTable {
+  id: string;
+  organization_id: string;
+  name: string;
+  email: string;
+  role: "admin" | "manager" | "employee";
+  status: "active" | "deactivated";
+  manager_id: string | null;
+  country: "PL" | "CZ";
+  time_zone: string;
+  weekly_hours_norm: number;
+  hourly_rate_minor: number | null;
+  hourly_rate_currency: string | null;
+  payroll_number: string | null;
+  clock_card_number: string | null;
+  metadata: Json<Record<string, string>>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  deactivated_at: Timestamp | null;
+}
+
+export interface ApiKeyTable {
+  id: string;
+  organization_id: string;
+  employee_id: string;
+  name: string;
+  scope: "read" | "full";
+  mode: "live" | "test";
+  prefix: string;
+  last_four: string;
+  /** SHA-256 of the whole secret, hex. The secret itself is never stored. */
+  secret_hash: string;
+  rate_limit_per_hour: number;
+  expires_at: Timestamp | null;
+  last_used_at: Timestamp | null;
+  last_used_ip: string | null;
+  revoked_at: Timestamp | null;
+  rotated_to: string | null;
+  created_at: Timestamp;
+  created_by: string;
+}
+
+export interface ProjectTable {
+  id: string;
+  organization_id: string;
+  name: string;
+  code: string | null;
+  client_name: string | null;
+  color: string;
+  status: "open" | "closed";
+  billable: boolean;
+  hourly_rate_minor: number | null;
+  hourly_rate_currency: string | null;
+  budget_hours: number | null;
+  description: string | null;
+  metadata: Json<Record<string, string>>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  closed_at: Timestamp | null;
+}
+
+export interface TaskTable {
+  id: string;
+  organization_id: string;
+  project_id: string;
+  name: string;
+  description: string | null;
+  status: "open" | "closed";
+  assignee_ids: Json<string[]>;
+  estimate_seconds: number | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  closed_at: Timestamp | null;
+}
+
+export interface SessionTable {
+  id: string;
+  organization_id: string;
+  employee_id: string;
+  project_id: string | null;
+  task_id: string | null;
+  started_at: Timestamp;
+  ended_at: Timestamp | null;
+  billable: boolean;
+  source: string;
+  note: string | null;
+  metadata: Json<Record<string, string>>;
+  approval_status: "pending" | "approved" | "rejected";
+  approved_by: string | null;
+  approved_at: Timestamp | null;
+  rejection_reason: string | null;
+  activity_percent: number | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface ActivityTable {
+  id: string;
+  organization_id: string;
+  session_id: string;
+  employee_id: string;
+  period_start: Timestamp;
+  period_end: Timestamp;
+  keyboard_percent: number;
+  mouse_percent: number;
+  overall_percent: number;
+  apps: Json<{ name: string; seconds: number }[]>;
+  urls: Json<{ domain: string; seconds: number }[]>;
+  created_at: Timestamp;
+}
+
+export interface LeaveRequestTable {
+  id: string;
+  organization_id: string;
+  employee_id: string;
+  type: string;
+  status: "requested" | "approved" | "rejected" | "cancelled";
+  start_date: string;
+  end_date: string;
+  half_day_start: boolean;
+  half_day_end: boolean;
+  days: number;
+  hours: number;
+  note: string | null;
+  decided_by: string | null;
+  decided_at: Timestamp | null;
+  decision_note: string | null;
+  cancelled_at: Timestamp | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface EventTable {
+  id: string;
+  organization_id: string;
+  type: string;
+  api_version: string;
+  data: Json<Record<string, unknown>>;
+  /** Every id the event is about, for `GET /v1/events?resource_id=` and visibility. */
+  resource_ids: Json<string[]>;
+  /** The employee the event concerns (null for organization-wide events). */
+  employee_id: string | null;
+  created_at: Timestamp;
+}
+
+export interface AuditLogTable {
+  id: string;
+  organization_id: string;
+  occurred_at: Timestamp;
+  actor_type: "user" | "api_key" | "oauth_app" | "system";
+  actor_employee_id: string | null;
+  actor_api_key_id: string | null;
+  actor_oauth_app_id: string | null;
+  action: string;
+  method: string | null;
+  path: string | null;
+  status: number | null;
+  duration_ms: number | null;
+  request_id: string | null;
+  user_agent: string | null;
+  ip: string | null;
+  resource_type: string | null;
+  resource_id: string | null;
+  changes: Json<Record<string, { from: unknown; to: unknown }>> | null;
+}
+
+export interface IdempotencyKeyTable {
+  api_key_id: string;
+  key: string;
+  organization_id: string;
+  method: string;
+  path: string;
+  body_hash: string;
+  /** null while the first request is still running. */
+  status: number | null;
+  response_body: string | null;
+  response_content_type: string | null;
+  created_at: Timestamp;
+}
+
+/** The whole database, for Kysely. */
+export interface Database {
+  organizations: OrganizationTable;
+  employees: EmployeeTable;
+  api_keys: ApiKeyTable;
+  projects: ProjectTable;
+  tasks: TaskTable;
+  sessions: SessionTable;
+  activities: ActivityTable;
+  leave_requests: LeaveRequestTable;
+  events: EventTable;
+  audit_log: AuditLogTable;
+  idempotency_keys: IdempotencyKeyTable;
+}
+
+export type EmployeeRow = Selectable<EmployeeTable>;
+export type ApiKeyRow = Selectable<ApiKeyTable>;
+export type OrganizationRow = Selectable<OrganizationTable>;
+export type ProjectRow = Selectable<ProjectTable>;
+export type TaskRow = Selectable<TaskTable>;
+export type SessionRow = Selectable<SessionTable>;
+export type ActivityRow = Selectable<ActivityTable>;
+export type LeaveRequestRow = Selectable<LeaveRequestTable>;
+export type EventRow = Selectable<EventTable>;
+export type AuditLogRow = Selectable<AuditLogTable>;
+export type NewEmployee = Insertable<EmployeeTable>;
+export type EmployeeUpdate = Updateable<EmployeeTable>;

@@ -1,0 +1,162 @@
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from "fastify";
+import { afterAll, beforeAll } from "vitest";
+import { createApp } from "../../src/app.js";
+import { loadServerConfig, type ServerConfig } from "../../src/config.js";
+import type { Role } from "../../src/domain/actor.js";
+import { createOrganization, createPerson, issueApiKey } from "../../src/domain/bootstrap.js";
+import { openStorage, type Storage } from "../../src/storage/connect.js";
+
+/**
+ * Where the server suite runs: PGlite by default; PostgreSQL when TIMECARD_TEST_STORAGE is
+ * `postgres` (the `server-postgres` vitest project), at TIMECARD_TEST_DATABASE_URL.
+ */
+export function testStorageConfig(): ServerConfig["storage"] {
+  if (process.env.TIMECARD_TEST_STORAGE === "postgres") {
+    const url = process.env.TIMECARD_TEST_DATABASE_URL;
+    if (!url)
+      throw new Error("TIMECARD_TEST_DATABASE_URL is not set: run the suite with `npm test`, which starts PostgreSQL");
+    return { kind: "postgres", url };
+  }
+  return { kind: "pglite", dataDir: null };
+}
+
+/** A running app on a test database, shared by one test file (PGlite takes ~2 s to start). */
+export interface TestServer {
+  readonly app: FastifyInstance;
+  readonly storage: Storage;
+  readonly config: ServerConfig;
+  /** The clock the app reads; tests move it with `clock.set(…)`. */
+  readonly clock: { now: Date; set(at: Date | string): void; advance(ms: number): void };
+}
+
+/**
+ * Starts one app for the test file; each test makes its own organizations (`createWorld`), so
+ * tests never see each other's data, exactly as tenants never do.
+ */
+export function useTestServer(env: Record<string, string> = {}): TestServer {
+  const server = {} as { -readonly [K in keyof TestServer]: TestServer[K] };
+  const clock = {
+    now: new Date(),
+    set(at: Date | string) {
+      clock.now = new Date(at);
+    },
+    advance(ms: number) {
+      clock.now = new Date(clock.now.getTime() + ms);
+    },
+  };
+  beforeAll(async () => {
+    const config = {
+      ...loadServerConfig({ TIMECARD_MASTER_KEY: "a".repeat(64), ...env }),
+      storage: testStorageConfig(),
+    };
+    const storage = await openStorage(config.storage);
+    const app = await createApp({ config, storage, now: () => clock.now });
+    await app.ready();
+    Object.assign(server, { app, storage, config, clock });
+  }, 60_000);
+  afterAll(async () => {
+    await server.app?.close();
+    await server.storage?.close();
+  });
+  Object.assign(server, { clock });
+  return server;
+}
+
+/** One user of a test organization with their keys. */
+export interface TestUser {
+  readonly id: string;
+  readonly role: Role;
+  /** A `full` key. */
+  readonly key: string;
+  /** A `read` key. */
+  readonly readKey: string;
+}
+
+/** A test organization: an admin, a manager with two reports, and one more employee. */
+export interface World {
+  readonly organizationId: string;
+  readonly admin: TestUser;
+  readonly manager: TestUser;
+  /** Reports to `manager`. */
+  readonly employee: TestUser;
+  /** Also reports to `manager`. */
+  readonly colleague: TestUser;
+  /** Reports to nobody. */
+  readonly outsider: TestUser;
+}
+
+let counter = 0;
+
+/** Creates an organization with people and keys, unique to the calling test. */
+export async function createWorld(server: TestServer, country: "PL" | "CZ" = "PL"): Promise<World> {
+  const db = server.storage.db;
+  const n = ++counter;
+  const tag = `${Date.now().toString(36)}${n}`;
+  const organizationId = await createOrganization(db, { name: `Test ${tag}`, country, now: server.clock.now });
+  const user = async (role: Role, name: string, managerId: string | null = null): Promise<TestUser> => {
+    const id = await createPerson(db, {
+      organizationId,
+      name,
+      email: `${name.toLowerCase().replace(/\s+/g, ".")}.${tag}@example.com`,
+      role,
+      managerId,
+      now: server.clock.now,
+    });
+    const full = await issueApiKey(db, { organizationId, employeeId: id, name: "full", scope: "full", mode: "test" });
+    const read = await issueApiKey(db, { organizationId, employeeId: id, name: "read", scope: "read", mode: "test" });
+    return { id, role, key: full.secret, readKey: read.secret };
+  };
+  const admin = await user("admin", "Anna Admin");
+  const manager = await user("manager", "Marek Manager");
+  const employee = await user("employee", "Ewa Employee", manager.id);
+  const colleague = await user("employee", "Cyril Colleague", manager.id);
+  const outsider = await user("employee", "Olga Outsider");
+  return { organizationId, admin, manager, employee, colleague, outsider };
+}
+
+/** An HTTP call through the app, in process. */
+export interface Call {
+  readonly status: number;
+  readonly headers: LightMyRequestResponse["headers"];
+  // biome-ignore lint/suspicious/noExplicitAny: tests read responses like JSON
+  readonly body: any;
+  readonly raw: LightMyRequestResponse;
+}
+
+/**
+ * Sends a request as the holder of `key` (or with no credential when `key` is null).
+ *
+ * @example
+ * ```ts
+ * const res = await call(server, world.admin.key, "POST", "/v1/employees", { name: "Jan", email: "jan@example.com" });
+ * ```
+ */
+export async function call(
+  server: TestServer,
+  key: string | null,
+  method: InjectOptions["method"],
+  url: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<Call> {
+  const raw = await server.app.inject({
+    method,
+    url,
+    headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...headers },
+    ...(body === undefined
+      ? {}
+      : typeof body === "string"
+        ? {
+            payload: body,
+            headers: {
+              "content-type": "application/json",
+              ...(key ? { authorization: `Bearer ${key}` } : {}),
+              ...headers,
+            },
+          }
+        : { payload: body as object }),
+  });
+  let parsed: unknown = raw.body;
+  if ((raw.headers["content-type"] ?? "").toString().includes("json") && raw.body) parsed = JSON.parse(raw.body);
+  return { status: raw.statusCode, headers: raw.headers, body: parsed, raw };
+}
