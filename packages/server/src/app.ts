@@ -34,6 +34,18 @@ const addFormats = addFormatsModule.default;
 /** Requests without a credential are limited per IP address, as the spec says. */
 const ANONYMOUS_LIMIT_PER_HOUR = 100;
 const KEY_LAST_USED_RESOLUTION_MS = 60_000;
+/** Health probes answer without counting against any limit. */
+const UNLIMITED_PATHS = new Set(["/healthz", "/readyz"]);
+
+/** The operations whose request body is required (glue's schemas do not say). */
+const REQUIRED_BODIES: ReadonlySet<string> = new Set(
+  Object.values(OPENAPI_DOCUMENT.paths as Record<string, Record<string, unknown>>).flatMap((item) =>
+    Object.values(item)
+      .map((op) => op as { operationId?: string; requestBody?: { required?: boolean } })
+      .filter((op) => op.operationId && op.requestBody?.required)
+      .map((op) => op.operationId as string),
+  ),
+);
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -73,6 +85,18 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
     trustProxy: config.trustProxy,
     genReqId: () => newId("req"),
     requestIdHeader: false,
+    // The router's own refusals (a malformed URL, a path segment longer than any id) answer as
+    // problems too: as a path that names nothing.
+    frameworkErrors: (error, request, reply) => {
+      reply.header("X-Request-Id", request.id);
+      const unroutable = error.code === "FST_ERR_BAD_URL" || error.code === "FST_ERR_MAX_PARAM_LENGTH";
+      const path = request.url.split("?")[0];
+      sendProblem(
+        request,
+        reply,
+        unroutable ? new ApiProblem(404, "not_found", `No route ${request.method} ${path}.`) : toProblem(error),
+      );
+    },
     // Fastify answers 404/405 for unknown routes through the not-found handler below.
     return503OnClosing: true,
   });
@@ -106,13 +130,17 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
     const operationId = request.routeOptions.config.operationId;
     const rule = operationId ? (OPERATION_RULES.get(operationId) ?? null) : null;
     request.rule = rule;
-    if (!rule || rule.scope === null) return;
+    if (!rule || rule.scope === null) {
+      // Public operations and unknown paths carry no credential: they count against the IP
+      // address's limit, with its headers (the health probes are not limited).
+      if (!UNLIMITED_PATHS.has(request.routeOptions.url ?? "")) await limitByIp(request);
+      return;
+    }
     let actor: Actor;
     try {
       actor = await authenticate(db, request.headers.authorization, now());
     } catch (error) {
-      request.rateLimit = await rateLimiter.consume(`ip:${request.ip}`, ANONYMOUS_LIMIT_PER_HOUR);
-      if (!request.rateLimit.allowed) throw rateLimited(request.rateLimit);
+      await limitByIp(request);
       throw error;
     }
     request.actor = actor;
@@ -122,10 +150,39 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
     touchKey(actor.credential.id, request.ip);
   });
 
+  // Glue keys body schemas by media type and Fastify validates only the types listed, so a body
+  // of another type (text/plain, a form) or no body at all would reach the handler unchecked.
+  app.addHook("preValidation", async (request) => {
+    const content = (request.routeOptions.schema?.body as { content?: Record<string, unknown> } | undefined)?.content;
+    if (!content) return;
+    if (request.body === undefined) {
+      const operationId = request.routeOptions.config.operationId;
+      if (operationId && REQUIRED_BODIES.has(operationId)) {
+        throw new ApiProblem(422, "validation_failed", "body is required.", [
+          { field: "body", message: "is required" },
+        ]);
+      }
+      return;
+    }
+    const mediaType = (request.headers["content-type"] ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
+    if (!Object.hasOwn(content, mediaType)) {
+      throw new ApiProblem(415, "unsupported_media_type", `Send the body as ${Object.keys(content).join(" or ")}.`);
+    }
+  });
+
+  // PostgreSQL text cannot hold U+0000: refuse it as invalid input rather than fail in the database.
+  app.addHook("preValidation", async (request) => {
+    const fields = [...nulFields("body", request.body), ...nulFields("query", request.query)];
+    if (fields.length > 0) {
+      const errors = fields.map((field) => ({ field, message: "must not contain the NUL character (\\u0000)" }));
+      throw new ApiProblem(422, "validation_failed", `${fields[0]} must not contain the NUL character.`, errors);
+    }
+  });
+
   app.addHook("preHandler", async (request, reply) => {
     const key = request.headers["idempotency-key"];
     if (!request.actor || !request.rule?.idempotencyKey || typeof key !== "string") return;
-    const claim = await claimIdempotencyKey(db, request.actor, request, reply, key, now());
+    const claim = await claimIdempotencyKey(db, request.actor, request, reply, key, now(), config.masterKey);
     if (claim === "replayed") return reply;
     request.idempotency = claim;
   });
@@ -146,6 +203,7 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
         reply.statusCode,
         reply.getHeader("content-type") as string | undefined,
         String(payload ?? ""),
+        config.masterKey,
       );
     }
     return payload;
@@ -237,6 +295,11 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
   });
   return app;
 
+  async function limitByIp(request: FastifyRequest) {
+    request.rateLimit = await rateLimiter.consume(`ip:${request.ip}`, ANONYMOUS_LIMIT_PER_HOUR);
+    if (!request.rateLimit.allowed) throw rateLimited(request.rateLimit);
+  }
+
   // last_used_at is kept to the minute, so a busy key costs one write a minute, not one per request.
   function touchKey(keyId: string, ip: string) {
     const at = now();
@@ -249,6 +312,18 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
       .execute()
       .catch((error) => app.log.error({ err: error }, "could not record key use"));
   }
+}
+
+/** The paths (`body.name`, `body.intervals.0.note`) of the strings and keys in a value that contain U+0000. */
+function nulFields(path: string, value: unknown): string[] {
+  if (typeof value === "string") return value.includes("\u0000") ? [path] : [];
+  if (Array.isArray(value)) return value.flatMap((item, i) => nulFields(`${path}.${i}`, item));
+  if (value && typeof value === "object") {
+    return Object.entries(value).flatMap(([key, item]) =>
+      key.includes("\u0000") ? [`${path}.${key}`] : nulFields(`${path}.${key}`, item),
+    );
+  }
+  return [];
 }
 
 function rateLimited(state: RateLimitState): ApiProblem {

@@ -4,5 +4,12 @@
  * @packageDocumentation
  */
 
+export type { AppOptions } from "./app.js";
+export { createApp } from "./app.js";
 export type { ServerConfig, ServerEnv, StorageConfig } from "./config.js";
 export { ConfigError, loadServerConfig, redactConfig } from "./config.js";
+export type { NewKey, NewOrganization, NewPerson } from "./domain/bootstrap.js";
+export { createOrganization, createPerson, issueApiKey } from "./domain/bootstrap.js";
+export * from "./server.js";
+export type { Storage } from "./storage/connect.js";
+export { openStorage } from "./storage/connect.js";

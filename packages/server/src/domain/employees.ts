@@ -117,7 +117,7 @@ async function assertManager(ctx: DomainContext, managerId: string | null | unde
     .where("organization_id", "=", ctx.actor.organizationId)
     .where("id", "=", managerId)
     .executeTakeFirst();
-  if (!manager || manager.status !== "active") {
+  if (manager?.status !== "active") {
     throw new ApiProblem(422, "validation_failed", `${field} is not an active employee of this organization.`, [
       { field, message: "is not an active employee of this organization" },
     ]);

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { FastifyReply, FastifyRequest } from "fastify";
+import { open, seal } from "../crypto/secret-box.js";
 import type { Actor, Db } from "../domain/actor.js";
 import { ApiProblem } from "../errors.js";
 
@@ -16,8 +17,20 @@ export interface PendingIdempotency {
 
 function bodyHash(request: FastifyRequest): string {
   return createHash("sha256")
-    .update(`${request.method} ${request.url}\n${JSON.stringify(request.body ?? null)}`)
+    .update(`${request.method} ${request.url}\n${canonicalJson(request.body ?? null)}`)
     .digest("hex");
+}
+
+/** JSON with object keys sorted: the same body with its fields in another order is the same request. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  if (value && typeof value === "object") {
+    const entries = Object.entries(value)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
+  }
+  return JSON.stringify(value ?? null);
 }
 
 /**
@@ -31,6 +44,7 @@ export async function claimIdempotencyKey(
   reply: FastifyReply,
   key: string,
   now: Date,
+  masterKey: Buffer,
 ): Promise<PendingIdempotency | "replayed"> {
   const hash = bodyHash(request);
   const apiKeyId = actor.credential.id;
@@ -82,17 +96,22 @@ export async function claimIdempotencyKey(
     .code(existing.status)
     .header("Idempotent-Replayed", "true")
     .type(existing.response_content_type ?? "application/json")
-    .send(existing.response_body ?? "");
+    .send(existing.response_body === null ? "" : open(masterKey, existing.response_body));
   return "replayed";
 }
 
-/** Keeps the response of a claimed key; a server error frees the key so a retry can run. */
+/**
+ * Keeps the response of a claimed key, encrypted under the master key: a create or rotate
+ * response carries a one-time secret that must not rest in the database in clear. A server
+ * error frees the key so a retry can run.
+ */
 export async function storeIdempotentResponse(
   db: Db,
   pending: PendingIdempotency,
   status: number,
   contentType: string | undefined,
   body: string,
+  masterKey: Buffer,
 ): Promise<void> {
   const where = db
     .updateTable("idempotency_keys")
@@ -106,5 +125,7 @@ export async function storeIdempotentResponse(
       .execute();
     return;
   }
-  await where.set({ status, response_body: body, response_content_type: contentType ?? null }).execute();
+  await where
+    .set({ status, response_body: seal(masterKey, body), response_content_type: contentType ?? null })
+    .execute();
 }

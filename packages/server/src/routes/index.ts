@@ -1,4 +1,12 @@
+import { revokeKeysOf } from "../domain/api-keys.js";
+import { stopRunningSessionOf } from "../domain/sessions.js";
+import { apiKeyHandlers } from "./api-keys.js";
+import { eventHandlers } from "./events.js";
+import { leaveHandlers } from "./leave.js";
 import { organizationHandlers } from "./organization.js";
+import { projectHandlers } from "./projects.js";
+import { sandboxHandlers } from "./sandbox.js";
+import { sessionHandlers } from "./sessions.js";
 import type { Handlers, OperationId } from "./types.js";
 
 /**
@@ -46,8 +54,14 @@ export const NOT_IMPLEMENTED: ReadonlySet<OperationId> = new Set<OperationId>([
 export function createHandlers(): Handlers {
   return {
     ...organizationHandlers({
-      stopRunningSessionOf: async () => {},
-      revokeKeysOf: async () => {},
+      stopRunningSessionOf,
+      revokeKeysOf,
     }),
+    ...apiKeyHandlers(),
+    ...eventHandlers(),
+    ...leaveHandlers(),
+    ...projectHandlers(),
+    ...sandboxHandlers(),
+    ...sessionHandlers(),
   };
 }

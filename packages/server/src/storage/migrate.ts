@@ -1,9 +1,11 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from "kysely";
 import * as initial from "./migrations/0001-initial.js";
+import * as apiKeys from "./migrations/0005-api-keys.js";
 
 // Migrations are code, listed here in order; a new one is a new file and a new line.
 const MIGRATIONS: Record<string, Migration> = {
   "0001-initial": initial,
+  "0005-api-keys": apiKeys,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

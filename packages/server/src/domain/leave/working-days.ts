@@ -1,0 +1,108 @@
+import { type Country, isPublicHoliday } from "../holidays.js";
+
+// Calendar dates are `YYYY-MM-DD` strings throughout (as the database returns them); they are
+// compared as strings and stepped through in UTC, so no time zone can shift a day.
+
+const DAY_MS = 86_400_000;
+
+function toUtc(date: string): number {
+  return Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10)));
+}
+
+function fromUtc(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
+}
+
+/** `date` moved by `days` calendar days. */
+export function addDays(date: string, days: number): string {
+  return fromUtc(toUtc(date) + days * DAY_MS);
+}
+
+/** Calendar days from `from` to `to`, both inclusive (0 when `to` is before `from`). */
+export function calendarDays(from: string, to: string): number {
+  return Math.max(0, Math.round((toUtc(to) - toUtc(from)) / DAY_MS) + 1);
+}
+
+/** The earlier of two dates. */
+export function earlierDate(a: string, b: string): string {
+  return b < a ? b : a;
+}
+
+/** The later of two dates. */
+export function laterDate(a: string, b: string): string {
+  return b > a ? b : a;
+}
+
+/** Whether `date` is a Saturday or a Sunday. */
+export function isWeekend(date: string): boolean {
+  const weekday = new Date(toUtc(date)).getUTCDay();
+  return weekday === 0 || weekday === 6;
+}
+
+/** Whether `date` is a working day in `country`: not a weekend day and not a public holiday. */
+export function isWorkingDay(country: Country, date: string): boolean {
+  return !isWeekend(date) && !isPublicHoliday(country, date);
+}
+
+/** The calendar date (`YYYY-MM-DD`) of `instant` in `timeZone`. */
+export function localDate(instant: Date, timeZone: string): string {
+  const parts = new Intl.DateTimeFormat("en-CA", {
+    timeZone,
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+  }).formatToParts(instant);
+  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? "";
+  return `${part("year")}-${part("month")}-${part("day")}`;
+}
+
+/** A period of leave: whole days from `start` to `end` (inclusive), maybe half days at either end. */
+export interface LeavePeriod {
+  readonly start: string;
+  readonly end: string;
+  /** Only the afternoon half of `start` is taken. */
+  readonly halfDayStart: boolean;
+  /** Only the morning half of `end` is taken. */
+  readonly halfDayEnd: boolean;
+}
+
+/**
+ * The working days a period of leave covers, in half-day steps: every day from `start` to
+ * `end` that is neither a weekend day nor a public holiday of `country` counts 1, or 0.5 when it
+ * is a half day. With `within`, only the days inside that window count (for example one year
+ * of leave that spans two).
+ *
+ * @example
+ * ```ts
+ * // Mon 9 – Fri 13 November 2026 in Poland: Wednesday 11 November is Independence Day.
+ * workingDays("PL", { start: "2026-11-09", end: "2026-11-13", halfDayStart: false, halfDayEnd: false }); // 4
+ * ```
+ */
+export function workingDays(
+  country: Country,
+  period: LeavePeriod,
+  within?: { readonly from: string; readonly to: string },
+): number {
+  const from = within ? laterDate(within.from, period.start) : period.start;
+  const to = within ? earlierDate(within.to, period.end) : period.end;
+  let halves = 0;
+  for (let day = from; day <= to; day = addDays(day, 1)) {
+    if (!isWorkingDay(country, day)) continue;
+    const half = (day === period.start && period.halfDayStart) || (day === period.end && period.halfDayEnd);
+    halves += half ? 1 : 2;
+  }
+  return halves / 2;
+}
+
+/** The calendar years a period touches, in order. */
+export function yearsOf(period: Pick<LeavePeriod, "start" | "end">): number[] {
+  const years: number[] = [];
+  for (let y = Number(period.start.slice(0, 4)); y <= Number(period.end.slice(0, 4)); y++) years.push(y);
+  return years;
+}
+
+/** The first and last day of a calendar year. */
+export function yearWindow(year: number): { from: string; to: string } {
+  const y = String(year).padStart(4, "0");
+  return { from: `${y}-01-01`, to: `${y}-12-31` };
+}
