@@ -138,7 +138,7 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
     }
     let actor: Actor;
     try {
-      actor = await authenticate(db, request.headers.authorization, now());
+      actor = await authenticate(db, request.headers.authorization, now(), storage.credentialCache);
     } catch (error) {
       await limitByIp(request);
       throw error;

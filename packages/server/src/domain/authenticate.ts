@@ -1,4 +1,5 @@
 import { ApiProblem } from "../errors.js";
+import type { CredentialCache, CredentialRow } from "../storage/credential-cache.js";
 import type { Actor, Db } from "./actor.js";
 import { hashSecret, parseKeySecret } from "./api-key-secret.js";
 
@@ -8,7 +9,12 @@ const BEARER = /^Bearer\s+(\S+)\s*$/i;
  * Finds who an `Authorization` header speaks for, or throws the 401 problem that says why not.
  * A malformed key or a failed checksum is refused before any database lookup.
  */
-export async function authenticate(db: Db, authorization: string | undefined, now: Date): Promise<Actor> {
+export async function authenticate(
+  db: Db,
+  authorization: string | undefined,
+  now: Date,
+  cache?: CredentialCache,
+): Promise<Actor> {
   if (!authorization) {
     throw new ApiProblem(401, "unauthenticated", "Send your API key as `Authorization: Bearer tc_live_…`.");
   }
@@ -30,23 +36,8 @@ export async function authenticate(db: Db, authorization: string | undefined, no
       "The API key is malformed or fails its checksum. Check that you copied the whole key.",
     );
   }
-  const row = await db
-    .selectFrom("api_keys")
-    .innerJoin("employees", "employees.id", "api_keys.employee_id")
-    .select([
-      "api_keys.id",
-      "api_keys.organization_id",
-      "api_keys.employee_id",
-      "api_keys.scope",
-      "api_keys.mode",
-      "api_keys.expires_at",
-      "api_keys.revoked_at",
-      "api_keys.rate_limit_per_hour",
-      "employees.role",
-      "employees.status",
-    ])
-    .where("api_keys.secret_hash", "=", hashSecret(token))
-    .executeTakeFirst();
+  const hash = hashSecret(token);
+  const row = cache?.get(hash) ?? (await lookUpCredential(db, hash, cache));
   if (!row) {
     throw new ApiProblem(401, "invalid_api_key", "The API key is unknown. Check that you copied the whole key.");
   }
@@ -73,6 +64,29 @@ export async function authenticate(db: Db, authorization: string | undefined, no
       rateLimitPerHour: row.rate_limit_per_hour,
     },
   };
+}
+
+async function lookUpCredential(db: Db, hash: string, cache?: CredentialCache): Promise<CredentialRow | undefined> {
+  const generation = cache?.generation ?? 0;
+  const row = await db
+    .selectFrom("api_keys")
+    .innerJoin("employees", "employees.id", "api_keys.employee_id")
+    .select([
+      "api_keys.id",
+      "api_keys.organization_id",
+      "api_keys.employee_id",
+      "api_keys.scope",
+      "api_keys.mode",
+      "api_keys.expires_at",
+      "api_keys.revoked_at",
+      "api_keys.rate_limit_per_hour",
+      "employees.role",
+      "employees.status",
+    ])
+    .where("api_keys.secret_hash", "=", hash)
+    .executeTakeFirst();
+  if (row && cache) cache.set(hash, row, generation);
+  return row;
 }
 
 /** Throws the 403 problem when the actor's scope or role does not allow an operation. */

@@ -2,6 +2,7 @@ import { PGlite } from "@electric-sql/pglite";
 import { Kysely, PostgresDialect } from "kysely";
 import pg from "pg";
 import type { StorageConfig } from "../config.js";
+import { type CredentialCache, createCredentialCache, credentialInvalidation } from "./credential-cache.js";
 import { migrateToLatest } from "./migrate.js";
 import { PGliteDialect } from "./pglite-dialect.js";
 import type { Database } from "./schema.js";
@@ -13,6 +14,8 @@ const INT8_OID = 20;
 export interface Storage {
   readonly db: Kysely<Database>;
   readonly kind: StorageConfig["kind"];
+  /** Credentials cached between requests; only on PGlite, where this process is the only writer. */
+  readonly credentialCache?: CredentialCache;
   /** Answers once the database takes queries (for /readyz). */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -29,6 +32,7 @@ export interface Storage {
 export async function openStorage(config: StorageConfig): Promise<Storage> {
   let db: Kysely<Database>;
   let close: () => Promise<void>;
+  let credentialCache: CredentialCache | undefined;
   if (config.kind === "postgres") {
     // Dates stay `YYYY-MM-DD` strings (no time-zone shift); counts come back as numbers.
     const types = {
@@ -46,7 +50,11 @@ export async function openStorage(config: StorageConfig): Promise<Storage> {
     const pglite = await PGlite.create(config.dataDir ?? undefined, {
       parsers: { [DATE_OID]: (v: string) => v, [INT8_OID]: (v: string) => Number(v) },
     });
-    db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+    credentialCache = createCredentialCache();
+    db = new Kysely<Database>({
+      dialect: new PGliteDialect(pglite),
+      plugins: [credentialInvalidation(credentialCache)],
+    });
     close = async () => {
       await db.destroy();
       await pglite.close();
@@ -56,6 +64,7 @@ export async function openStorage(config: StorageConfig): Promise<Storage> {
   return {
     db,
     kind: config.kind,
+    ...(credentialCache ? { credentialCache } : {}),
     ping: async () => {
       await db.selectNoFrom((eb) => eb.lit(1).as("one")).execute();
     },
