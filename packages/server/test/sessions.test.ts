@@ -383,7 +383,7 @@ describe("manual sessions", () => {
       started_at: at(-480),
       ended_at: at(-60),
       duration_seconds: 25200,
-      billable: true,
+      billable: false, // the project's setting
       source: "api",
       note: "Workshop in Kraków",
       created_at: T0,

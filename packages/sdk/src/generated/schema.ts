@@ -5302,7 +5302,7 @@ export interface components {
             project_id?: components["schemas"]["ProjectId"];
             task_id?: components["schemas"]["TaskId"];
             note?: string;
-            /** @description Defaults to `true` when the session has a project, `false` otherwise. */
+            /** @description Defaults to the project's `billable` setting; `false` without a project. */
             billable?: boolean;
             /**
              * @description The client recording the session. `slack` and `incoming_webhook` are set by Timecard only.
@@ -5489,7 +5489,7 @@ export interface components {
             project_id?: components["schemas"]["ProjectId"];
             task_id?: components["schemas"]["TaskId"];
             note?: string;
-            /** @description Defaults to `true` when the session has a project, `false` otherwise. */
+            /** @description Defaults to the project's `billable` setting; `false` without a project. */
             billable?: boolean;
             /**
              * Format: date-time

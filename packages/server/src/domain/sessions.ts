@@ -184,6 +184,47 @@ async function findTaskRow(tx: DomainContext, id: string, field: string): Promis
   return row;
 }
 
+/** Inserts a new session, pending approval. Billable defaults to the project's setting (no project: not billable). */
+function insertSession(
+  tx: DomainContext,
+  employeeId: string,
+  work: Work,
+  input: {
+    startedAt: Date;
+    endedAt: Date | null;
+    billable?: boolean;
+    source?: string;
+    note?: string | null;
+    metadata?: Record<string, string>;
+  },
+  now: Date,
+): Promise<SessionRow> {
+  return tx.db
+    .insertInto("sessions")
+    .values({
+      id: newId("ses", now),
+      organization_id: tx.actor.organizationId,
+      employee_id: employeeId,
+      project_id: work.projectId,
+      task_id: work.taskId,
+      started_at: input.startedAt,
+      ended_at: input.endedAt,
+      billable: input.billable ?? work.project?.billable ?? false,
+      source: input.source ?? "api",
+      note: input.note ?? null,
+      metadata: JSON.stringify(input.metadata ?? {}),
+      approval_status: "pending",
+      approved_by: null,
+      approved_at: null,
+      rejection_reason: null,
+      activity_percent: null,
+      created_at: now,
+      updated_at: now,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
 /**
  * The project and task of a new session: a task sets the project to its own; with both, the
  * task must belong to the project (422).
@@ -342,30 +383,7 @@ export async function startSession(
     await assertNotRunning(tx, employee.id);
     await assertNoOverlap(tx, employee.id, startedAt, null);
     const row = await guardOneRunning(employee.id, () =>
-      tx.db
-        .insertInto("sessions")
-        .values({
-          id: newId("ses", now),
-          organization_id: tx.actor.organizationId,
-          employee_id: employee.id,
-          project_id: work.projectId,
-          task_id: work.taskId,
-          started_at: startedAt,
-          ended_at: null,
-          billable: input.billable ?? work.projectId !== null,
-          source: input.source ?? "api",
-          note: input.note ?? null,
-          metadata: JSON.stringify(input.metadata ?? {}),
-          approval_status: "pending",
-          approved_by: null,
-          approved_at: null,
-          rejection_reason: null,
-          activity_percent: null,
-          created_at: now,
-          updated_at: now,
-        })
-        .returningAll()
-        .executeTakeFirstOrThrow(),
+      insertSession(tx, employee.id, work, { startedAt, endedAt: null, ...input }, now),
     );
     return emit(tx, "session.started", row, now);
   });
@@ -484,30 +502,7 @@ export async function createSession(ctx: DomainContext, body: SessionCreate): Pr
     assertActive(employee);
     assertOpen(work);
     await assertNoOverlap(tx, employee.id, start, end);
-    const row = await tx.db
-      .insertInto("sessions")
-      .values({
-        id: newId("ses", now),
-        organization_id: tx.actor.organizationId,
-        employee_id: employee.id,
-        project_id: work.projectId,
-        task_id: work.taskId,
-        started_at: start,
-        ended_at: end,
-        billable: body.billable ?? work.projectId !== null,
-        source: body.source ?? "api",
-        note: body.note ?? null,
-        metadata: JSON.stringify(body.metadata ?? {}),
-        approval_status: "pending",
-        approved_by: null,
-        approved_at: null,
-        rejection_reason: null,
-        activity_percent: null,
-        created_at: now,
-        updated_at: now,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    const row = await insertSession(tx, employee.id, work, { ...body, startedAt: start, endedAt: end }, now);
     return emit(tx, "session.created", row, now);
   });
 }
