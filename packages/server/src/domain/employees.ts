@@ -4,8 +4,10 @@ import { decodeCursor, type Page, toPage } from "../http/cursor.js";
 import { newId } from "../ids.js";
 import type { EmployeeRow } from "../storage/schema.js";
 import { type DomainContext, inTransaction } from "./actor.js";
+import { revokeKeysOf } from "./api-keys.js";
 import { diff, recordChange } from "./audit.js";
 import { recordEvent } from "./events.js";
+import { stopRunningSessionOf } from "./sessions.js";
 
 type Employee = components["schemas"]["Employee"];
 type EmployeeCreate = components["schemas"]["EmployeeCreate"];
@@ -51,6 +53,20 @@ export async function findEmployee(ctx: DomainContext, id: string, { forUpdate =
   const row = await query.executeTakeFirst();
   if (!row) throw notFound("employee", id);
   return row;
+}
+
+/** Writes an `employee.*` event with the employee as data (with admin fields: visibility is the event list's job). */
+async function emitEmployeeEvent(tx: DomainContext, type: string, row: EmployeeRow, now: Date): Promise<Employee> {
+  const employee = toEmployee(row, true);
+  await recordEvent(tx.db, {
+    organizationId: row.organization_id,
+    type,
+    data: employee,
+    employeeId: row.id,
+    resourceIds: [row.id],
+    now,
+  });
+  return employee;
 }
 
 /** True when `employeeId` reports to the manager `managerId`. */
@@ -167,15 +183,7 @@ export async function createEmployee(ctx: DomainContext, body: EmployeeCreate): 
       })
       .returningAll()
       .executeTakeFirstOrThrow();
-    const employee = toEmployee(row, true);
-    await recordEvent(tx.db, {
-      organizationId: row.organization_id,
-      type: "employee.created",
-      data: employee,
-      employeeId: row.id,
-      resourceIds: [row.id],
-      now,
-    });
+    const employee = await emitEmployeeEvent(tx, "employee.created", row, now);
     return employee;
   });
 }
@@ -219,15 +227,7 @@ export async function updateEmployee(ctx: DomainContext, id: string, body: Emplo
       .where("organization_id", "=", tx.actor.organizationId)
       .returningAll()
       .executeTakeFirstOrThrow();
-    const employee = toEmployee(row, true);
-    await recordEvent(tx.db, {
-      organizationId: row.organization_id,
-      type: "employee.updated",
-      data: employee,
-      employeeId: row.id,
-      resourceIds: [row.id],
-      now,
-    });
+    const employee = await emitEmployeeEvent(tx, "employee.updated", row, now);
     await recordChange(tx, { action: "employee.updated", resourceType: "employee", resourceId: id, changes });
     return employee;
   });
@@ -237,12 +237,7 @@ export async function updateEmployee(ctx: DomainContext, id: string, body: Emplo
  * Marks an employee as having left: stops their running session, revokes their API keys.
  * Emits `session.stopped`, `api_key.revoked` and `employee.deactivated`.
  */
-export async function deactivateEmployee(
-  ctx: DomainContext,
-  id: string,
-  stopRunningSession: (tx: DomainContext, employeeId: string) => Promise<void>,
-  revokeKeysOf: (tx: DomainContext, employeeId: string) => Promise<void>,
-): Promise<Employee> {
+export async function deactivateEmployee(ctx: DomainContext, id: string): Promise<Employee> {
   return inTransaction(ctx, async (tx) => {
     const before = await findEmployee(tx, id, { forUpdate: true });
     if (before.status === "deactivated") {
@@ -251,7 +246,7 @@ export async function deactivateEmployee(
     if (id === tx.actor.employeeId) {
       throw new ApiProblem(409, "invalid_state", "You cannot deactivate yourself; ask another admin.");
     }
-    await stopRunningSession(tx, id);
+    await stopRunningSessionOf(tx, id);
     await revokeKeysOf(tx, id);
     const now = tx.now();
     const row = await tx.db
@@ -260,15 +255,7 @@ export async function deactivateEmployee(
       .where("id", "=", id)
       .returningAll()
       .executeTakeFirstOrThrow();
-    const employee = toEmployee(row, true);
-    await recordEvent(tx.db, {
-      organizationId: row.organization_id,
-      type: "employee.deactivated",
-      data: employee,
-      employeeId: row.id,
-      resourceIds: [row.id],
-      now,
-    });
+    const employee = await emitEmployeeEvent(tx, "employee.deactivated", row, now);
     await recordChange(tx, {
       action: "employee.deactivated",
       resourceType: "employee",

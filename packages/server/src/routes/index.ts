@@ -1,5 +1,3 @@
-import { revokeKeysOf } from "../domain/api-keys.js";
-import { stopRunningSessionOf } from "../domain/sessions.js";
 import { apiKeyHandlers } from "./api-keys.js";
 import { eventHandlers } from "./events.js";
 import { leaveHandlers } from "./leave.js";
@@ -53,10 +51,7 @@ export const NOT_IMPLEMENTED: ReadonlySet<OperationId> = new Set<OperationId>([
 /** Every implemented operation's handler, by operationId. */
 export function createHandlers(): Handlers {
   return {
-    ...organizationHandlers({
-      stopRunningSessionOf,
-      revokeKeysOf,
-    }),
+    ...organizationHandlers(),
     ...apiKeyHandlers(),
     ...eventHandlers(),
     ...leaveHandlers(),

@@ -2,14 +2,8 @@ import { createEmployee, deactivateEmployee, getEmployee, listEmployees, updateE
 import { getMe, getOrganization, updateOrganization } from "../domain/organization.js";
 import type { Handler, Handlers } from "./types.js";
 
-/** Dependencies of deactivation that live in other areas (sessions, API keys). */
-export interface DeactivationSteps {
-  stopRunningSessionOf: Parameters<typeof deactivateEmployee>[2];
-  revokeKeysOf: Parameters<typeof deactivateEmployee>[3];
-}
-
 /** Me, organization and employees. */
-export function organizationHandlers(steps: DeactivationSteps): Handlers {
+export function organizationHandlers(): Handlers {
   const getMeHandler: Handler<"getMe"> = async ({ ctx }, reply) => {
     const state = reply.request.rateLimit ?? { limit: 0, remaining: 0, reset: 0 };
     return getMe(ctx, state);
@@ -25,7 +19,6 @@ export function organizationHandlers(steps: DeactivationSteps): Handlers {
     },
     getEmployee: async ({ ctx, params }) => getEmployee(ctx, params.employee_id),
     updateEmployee: async ({ ctx, params, body }) => updateEmployee(ctx, params.employee_id, body),
-    deactivateEmployee: async ({ ctx, params }) =>
-      deactivateEmployee(ctx, params.employee_id, steps.stopRunningSessionOf, steps.revokeKeysOf),
+    deactivateEmployee: async ({ ctx, params }) => deactivateEmployee(ctx, params.employee_id),
   };
 }
