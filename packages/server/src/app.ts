@@ -6,13 +6,16 @@ import type { ServerConfig } from "./config.js";
 import type { Actor, DomainContext } from "./domain/actor.js";
 import { type AuditWriter, createAuditWriter } from "./domain/audit-writer.js";
 import { authenticate, authorize } from "./domain/authenticate.js";
+import { createDispatcher } from "./domain/webhooks/dispatcher.js";
+import type { WebhookContext } from "./domain/webhooks/runtime.js";
+import { createAllowlist, type HostResolver, systemResolver } from "./domain/webhooks/url-safety.js";
 import { ApiProblem } from "./errors.js";
 import { claimIdempotencyKey, type PendingIdempotency, storeIdempotentResponse } from "./http/idempotency.js";
 import { sendProblem, toProblem } from "./http/problem.js";
 import { createRateLimiter, type RateLimiter, type RateLimitState } from "./http/rate-limit.js";
 import { newId } from "./ids.js";
-import { createHandlers } from "./routes/index.js";
-import type { Handler, OperationId } from "./routes/types.js";
+import { createHandlers, createPublicHandlers } from "./routes/index.js";
+import type { Handler, OperationId, PublicContext, PublicHandler } from "./routes/types.js";
 import { OPENAPI_DOCUMENT, OPERATION_RULES, type OperationRule } from "./spec.js";
 import type { Storage } from "./storage/connect.js";
 
@@ -25,6 +28,8 @@ export interface AppOptions {
   readonly rateLimiter?: RateLimiter;
   /** Fastify's logger option; off unless given. */
   readonly logger?: boolean | Record<string, unknown>;
+  /** Resolves webhook endpoint hosts; the system resolver by default (tests map names to addresses). */
+  readonly resolveHost?: HostResolver;
 }
 
 // ajv and ajv-formats are CommonJS: their default export is the module object.
@@ -36,6 +41,8 @@ const ANONYMOUS_LIMIT_PER_HOUR = 100;
 const KEY_LAST_USED_RESOLUTION_MS = 60_000;
 /** Health probes answer without counting against any limit. */
 const UNLIMITED_PATHS = new Set(["/healthz", "/readyz"]);
+/** Public operations that apply their own rate limit (an incoming webhook's, per hook). */
+const SELF_LIMITED: ReadonlySet<string> = new Set(["receiveIncomingWebhook"]);
 
 /** The operations whose request body is required (glue's schemas do not say). */
 const REQUIRED_BODIES: ReadonlySet<string> = new Set(
@@ -53,12 +60,15 @@ declare module "fastify" {
     rule: OperationRule | null;
     rateLimit: RateLimitState | null;
     idempotency: PendingIdempotency | null;
+    /** The body exactly as received, kept for the operations that verify a signature over it. */
+    rawBody: string | undefined;
   }
   interface FastifyContextConfig {
     operationId?: string;
   }
   interface FastifyInstance {
     audit: AuditWriter;
+    webhooks: WebhookContext;
   }
 }
 
@@ -108,6 +118,26 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
   app.decorateRequest("rule", null);
   app.decorateRequest("rateLimit", null);
   app.decorateRequest("idempotency", null);
+  app.decorateRequest("rawBody", undefined);
+
+  const webhooks: WebhookContext = (() => {
+    const allowlist = createAllowlist(config.webhooks.allowlist);
+    const resolve = options.resolveHost ?? systemResolver;
+    const dispatcher = createDispatcher({
+      storage,
+      config: config.webhooks,
+      masterKey: config.masterKey,
+      allowlist,
+      resolve,
+      now,
+      log: app.log,
+    });
+    return { config: config.webhooks, masterKey: config.masterKey, allowlist, resolve, dispatcher };
+  })();
+  app.decorate("webhooks", webhooks);
+  if (config.webhooks.dispatcher) app.addHook("onReady", () => webhooks.dispatcher.start());
+  // Registered before the audit flush below: attempts in flight are recorded before the database closes.
+  app.addHook("onClose", () => webhooks.dispatcher.stop());
 
   // Bodies are validated strictly (a string is not a number); query, path and headers arrive as
   // text and are coerced. `removeAdditional: false`: unknown fields are refused, not dropped.
@@ -121,7 +151,16 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
   app.addHook("onRoute", (route) => {
     if (route.schema) delete (route.schema as { response?: unknown }).response;
   });
-  app.addContentTypeParser("application/x-www-form-urlencoded", { parseAs: "string" }, (_req, body, done) => {
+  // Operations that verify a signature over the body keep it exactly as received.
+  const keepsRawBody = (request: FastifyRequest) =>
+    request.routeOptions.config.operationId === "receiveIncomingWebhook";
+  const parseJson = app.getDefaultJsonParser("error", "error");
+  app.addContentTypeParser("application/json", { parseAs: "string" }, (request, body, done) => {
+    if (keepsRawBody(request)) request.rawBody = String(body);
+    parseJson(request, String(body), done);
+  });
+  app.addContentTypeParser("application/x-www-form-urlencoded", { parseAs: "string" }, (request, body, done) => {
+    if (keepsRawBody(request)) request.rawBody = String(body);
     done(null, Object.fromEntries(new URLSearchParams(String(body))));
   });
 
@@ -133,7 +172,8 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
     if (!rule || rule.scope === null) {
       // Public operations and unknown paths carry no credential: they count against the IP
       // address's limit, with its headers (the health probes are not limited).
-      if (!UNLIMITED_PATHS.has(request.routeOptions.url ?? "")) await limitByIp(request);
+      if (UNLIMITED_PATHS.has(request.routeOptions.url ?? "") || (operationId && SELF_LIMITED.has(operationId))) return;
+      await limitByIp(request);
       return;
     }
     let actor: Actor;
@@ -258,12 +298,32 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
   });
 
   const handlers = createHandlers();
+  const publicHandlers = createPublicHandlers();
   await app.register(openapiGlue, {
     specification: OPENAPI_DOCUMENT,
     // The resolver's type wants full route options; glue merges these into the routes it builds.
     operationResolver: ((operationId: string) => ({
       config: { operationId },
       handler: async (request: FastifyRequest, reply: FastifyReply) => {
+        const publicHandler = publicHandlers[operationId as OperationId] as PublicHandler<OperationId> | undefined;
+        if (publicHandler) {
+          const ctx: PublicContext = {
+            db,
+            now,
+            sandbox: config.sandbox,
+            webhooks,
+            request: requestInfo(request),
+            headers: request.headers,
+            rawBody: request.rawBody,
+            limit: async (key, perHour) => {
+              request.rateLimit = await rateLimiter.consume(key, perHour);
+              if (!request.rateLimit.allowed) throw rateLimited(request.rateLimit);
+            },
+            limitByIp: () => limitByIp(request),
+          };
+          const input = { body: request.body, query: request.query, params: request.params, ctx } as never;
+          return publicHandler(input, reply);
+        }
         const handler = handlers[operationId as OperationId] as Handler<OperationId> | undefined;
         if (!handler) {
           throw new ApiProblem(501, "not_implemented", `${operationId} is not implemented by this server yet.`);
@@ -276,13 +336,8 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
           actor,
           now,
           sandbox: config.sandbox,
-          request: {
-            id: request.id,
-            ip: request.ip,
-            userAgent: request.headers["user-agent"]?.slice(0, 500) ?? null,
-            method: request.method,
-            path: request.url.split("?")[0] ?? request.url,
-          },
+          webhooks,
+          request: requestInfo(request),
         };
         const input = { body: request.body, query: request.query, params: request.params, ctx } as never;
         return handler(input, reply);
@@ -312,6 +367,17 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
       .execute()
       .catch((error) => app.log.error({ err: error }, "could not record key use"));
   }
+}
+
+/** The HTTP request behind a domain call, for the audit log. */
+function requestInfo(request: FastifyRequest): DomainContext["request"] {
+  return {
+    id: request.id,
+    ip: request.ip,
+    userAgent: request.headers["user-agent"]?.slice(0, 500) ?? null,
+    method: request.method,
+    path: request.url.split("?")[0] ?? request.url,
+  };
 }
 
 /** The paths (`body.name`, `body.intervals.0.note`) of the strings and keys in a value that contain U+0000. */

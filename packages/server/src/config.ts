@@ -3,6 +3,23 @@ export type StorageConfig =
   | { readonly kind: "postgres"; readonly url: string }
   | { readonly kind: "pglite"; readonly dataDir: string | null };
 
+/** How outgoing webhooks are delivered. */
+export interface WebhookConfig {
+  /** How long an endpoint has to answer an attempt, in milliseconds (default 10 s). */
+  readonly timeoutMs: number;
+  /** The wait before each retry, in seconds: five entries mean six attempts (default 1m, 5m, 25m, 2h, 8h). */
+  readonly retryScheduleSeconds: readonly number[];
+  /**
+   * Hosts, addresses and CIDR ranges that endpoints may use although they are private or
+   * loopback (the sandbox allows loopback). Metadata addresses are never allowed.
+   */
+  readonly allowlist: readonly string[];
+  /** Whether this process runs the dispatcher (default true; turn off for API-only processes). */
+  readonly dispatcher: boolean;
+  /** The server's public base URL, for incoming webhooks' URLs; `null`: taken from each request. */
+  readonly publicUrl: string | null;
+}
+
 /** The reference server's configuration, read from the environment. */
 export interface ServerConfig {
   readonly host: string;
@@ -16,6 +33,7 @@ export interface ServerConfig {
   readonly trustProxy: string | boolean;
   readonly bodyLimitBytes: number;
   readonly logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+  readonly webhooks: WebhookConfig;
 }
 
 /** The environment variables that configure the server. */
@@ -34,6 +52,12 @@ export class ConfigError extends Error {
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 // A fixed key for sandbox data only: the sandbox's database is in memory and its secrets are test secrets.
 const SANDBOX_MASTER_KEY: Buffer = Buffer.alloc(32, 0x5a);
+/** Standard Webhooks' usual schedule: 1 min, 5 min, 25 min, 2 h, 8 h. */
+export const DEFAULT_RETRY_SCHEDULE_SECONDS: readonly number[] = [60, 300, 1500, 7200, 28800];
+/** The sandbox retries within minutes, so that a tester sees the whole schedule. */
+export const SANDBOX_RETRY_SCHEDULE_SECONDS: readonly number[] = [5, 15, 30, 60, 120];
+/** Loopback, which the sandbox allows so that events reach a receiver on localhost. */
+export const LOOPBACK_ALLOWLIST: readonly string[] = ["localhost", "127.0.0.0/8", "::1/128"];
 
 /**
  * Reads the server's configuration from environment variables, refusing anything unsafe or malformed.
@@ -76,6 +100,8 @@ export function loadServerConfig(env: ServerEnv): ServerConfig {
   const proxy = env.TIMECARD_TRUSTED_PROXY?.trim();
   const trustProxy = !proxy ? false : proxy === "true" ? true : proxy;
 
+  const webhooks = parseWebhookConfig(env, sandbox, problems);
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     host: env.HOST?.trim() || "127.0.0.1",
@@ -86,7 +112,40 @@ export function loadServerConfig(env: ServerEnv): ServerConfig {
     trustProxy,
     bodyLimitBytes,
     logLevel,
+    webhooks,
   };
+}
+
+function parseWebhookConfig(env: ServerEnv, sandbox: boolean, problems: string[]): WebhookConfig {
+  const timeoutMs =
+    parseInteger(env.TIMECARD_WEBHOOK_TIMEOUT_MS, "TIMECARD_WEBHOOK_TIMEOUT_MS", 100, 120_000, problems) ?? 10_000;
+  let retryScheduleSeconds = sandbox ? SANDBOX_RETRY_SCHEDULE_SECONDS : DEFAULT_RETRY_SCHEDULE_SECONDS;
+  const schedule = env.TIMECARD_WEBHOOK_RETRY_SCHEDULE?.trim();
+  if (schedule) {
+    const parts = schedule.split(",").map((part) => Number(part.trim()));
+    if (parts.length > 10 || parts.some((n) => !Number.isInteger(n) || n < 1 || n > 7 * 24 * 3600)) {
+      problems.push(
+        `TIMECARD_WEBHOOK_RETRY_SCHEDULE must be up to 10 comma-separated whole seconds from 1 to 604800 (e.g. 60,300,1500,7200,28800), got "${schedule}"`,
+      );
+    } else retryScheduleSeconds = parts;
+  }
+  const list = env.TIMECARD_WEBHOOK_ALLOWLIST;
+  const allowlist =
+    list === undefined
+      ? sandbox
+        ? LOOPBACK_ALLOWLIST
+        : []
+      : list
+          .split(",")
+          .map((entry) => entry.trim().toLowerCase())
+          .filter(Boolean);
+  const dispatcher = parseBoolean(env.TIMECARD_WEBHOOK_DISPATCHER, "TIMECARD_WEBHOOK_DISPATCHER", problems) ?? true;
+  let publicUrl: string | null = env.TIMECARD_PUBLIC_URL?.trim().replace(/\/+$/, "") || null;
+  if (publicUrl && !/^https?:\/\/[^/]+/.test(publicUrl)) {
+    problems.push(`TIMECARD_PUBLIC_URL must be an http(s) URL such as https://api.example.com, got "${publicUrl}"`);
+    publicUrl = null;
+  }
+  return { timeoutMs, retryScheduleSeconds, allowlist, dispatcher, publicUrl };
 }
 
 /**

@@ -299,5 +299,5 @@ function unreachableStorage(): Storage {
       createQueryCompiler: () => new PostgresQueryCompiler(),
     },
   });
-  return { db, kind: "pglite", ping: fail, close: async () => {} };
+  return { db, kind: "pglite", ping: fail, listen: fail, close: async () => {} };
 }

@@ -1,5 +1,6 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../storage/schema.js";
+import type { WebhookContext } from "./webhooks/runtime.js";
 
 /** A role, as the spec's role and scope matrix names them. */
 export type Role = "admin" | "manager" | "employee";
@@ -25,6 +26,8 @@ export interface DomainContext {
   readonly actor: Actor;
   readonly now: () => Date;
   readonly sandbox: boolean;
+  /** Webhook configuration, keys and the dispatcher. */
+  readonly webhooks: WebhookContext;
   /** The HTTP request behind the call, for the audit log. */
   readonly request: {
     readonly id: string;

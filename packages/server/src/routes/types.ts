@@ -1,5 +1,5 @@
 import type { operations } from "@timecard/sdk";
-import type { FastifyReply } from "fastify";
+import type { FastifyReply, FastifyRequest } from "fastify";
 import type { DomainContext } from "../domain/actor.js";
 
 // Handler input and output types, derived from the spec's generated types: a handler cannot
@@ -55,3 +55,39 @@ export type Handler<K extends OperationId> = (input: HandlerInput<K>, reply: Fas
 
 /** A set of handlers, keyed by operationId. */
 export type Handlers = { [K in OperationId]?: Handler<K> };
+
+/**
+ * What a public operation (one that takes no API key, such as an incoming webhook's URL) gets
+ * instead of a caller: it authenticates the request itself.
+ */
+export interface PublicContext {
+  readonly db: DomainContext["db"];
+  readonly now: () => Date;
+  readonly sandbox: boolean;
+  readonly webhooks: DomainContext["webhooks"];
+  readonly request: DomainContext["request"];
+  readonly headers: FastifyRequest["headers"];
+  /** The body exactly as received (for signatures); `undefined` when there was none. */
+  readonly rawBody: string | undefined;
+  /** Counts the request against the bucket `key` (`perHour` requests an hour), setting the `X-RateLimit-*` headers; `429` when exhausted. */
+  limit(key: string, perHour: number): Promise<void>;
+  /** Counts the request against its IP address's anonymous limit, as for any unauthenticated call. */
+  limitByIp(): Promise<void>;
+}
+
+/** What a public handler gets: the validated request and the public context. */
+export interface PublicHandlerInput<K extends OperationId> {
+  readonly body: BodyOf<K> | Record<string, string>;
+  readonly query: QueryOf<K>;
+  readonly params: ParamsOf<K>;
+  readonly ctx: PublicContext;
+}
+
+/** A handler of a public operation. */
+export type PublicHandler<K extends OperationId> = (
+  input: PublicHandlerInput<K>,
+  reply: FastifyReply,
+) => Promise<unknown>;
+
+/** Public handlers, keyed by operationId. */
+export type PublicHandlers = { [K in OperationId]?: PublicHandler<K> };

@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { Kysely } from "kysely";
-import type { Storage } from "../storage/connect.js";
+import { pgliteListener, type Storage } from "../storage/connect.js";
 import { migrateToLatest } from "../storage/migrate.js";
 import { PGliteDialect } from "../storage/pglite-dialect.js";
 import type { Database } from "../storage/schema.js";
@@ -81,6 +81,7 @@ export async function openSandboxStorage(options: SandboxStorageOptions = {}): P
     db,
     kind: "pglite",
     fromCache,
+    listen: pgliteListener(instance),
     ping: async () => {
       await db.selectNoFrom((eb) => eb.lit(1).as("one")).execute();
     },

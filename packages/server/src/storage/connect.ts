@@ -16,6 +16,12 @@ export interface Storage {
   readonly kind: StorageConfig["kind"];
   /** Credentials cached between requests; only on PGlite, where this process is the only writer. */
   readonly credentialCache?: CredentialCache;
+  /**
+   * Calls `onNotify` with the payload of every `NOTIFY` on `channel` (PostgreSQL's LISTEN, on a
+   * connection of its own; PGlite's in-process equivalent). Resolves once listening, to a
+   * function that stops it.
+   */
+  listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
   /** Answers once the database takes queries (for /readyz). */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -33,6 +39,7 @@ export async function openStorage(config: StorageConfig): Promise<Storage> {
   let db: Kysely<Database>;
   let close: () => Promise<void>;
   let credentialCache: CredentialCache | undefined;
+  let listen: Storage["listen"];
   if (config.kind === "postgres") {
     // Dates stay `YYYY-MM-DD` strings (no time-zone shift); counts come back as numbers.
     const types = {
@@ -46,6 +53,19 @@ export async function openStorage(config: StorageConfig): Promise<Storage> {
     const pool = new pg.Pool({ connectionString: config.url, max: 10, types });
     db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     close = () => db.destroy();
+    listen = async (channel, onNotify) => {
+      const client = new pg.Client({ connectionString: config.url });
+      // A lost listening connection only delays wake-ups: the dispatcher also polls.
+      client.on("error", () => {});
+      await client.connect();
+      client.on("notification", (message) => {
+        if (message.channel === channel) onNotify(message.payload ?? "");
+      });
+      await client.query(`listen ${pgIdentifier(channel)}`);
+      return async () => {
+        await client.end().catch(() => {});
+      };
+    };
   } else {
     const pglite = await PGlite.create(config.dataDir ?? undefined, {
       parsers: { [DATE_OID]: (v: string) => v, [INT8_OID]: (v: string) => Number(v) },
@@ -59,15 +79,33 @@ export async function openStorage(config: StorageConfig): Promise<Storage> {
       await db.destroy();
       await pglite.close();
     };
+    listen = pgliteListener(pglite);
   }
   await migrateToLatest(db as Kysely<unknown>);
   return {
     db,
     kind: config.kind,
+    listen,
     ...(credentialCache ? { credentialCache } : {}),
     ping: async () => {
       await db.selectNoFrom((eb) => eb.lit(1).as("one")).execute();
     },
     close,
   };
+}
+
+/** LISTEN on an embedded PGlite, where NOTIFY reaches listeners of the same instance. */
+export function pgliteListener(pglite: PGlite): Storage["listen"] {
+  return async (channel, onNotify) => {
+    const stop = await pglite.listen(channel, onNotify);
+    return async () => {
+      if (!pglite.closed) await stop();
+    };
+  };
+}
+
+/** A channel name as a quoted identifier (LISTEN takes no parameters). */
+function pgIdentifier(name: string): string {
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`Not a channel name: ${name}`);
+  return `"${name}"`;
 }

@@ -207,6 +207,72 @@ export interface IdempotencyKeyTable {
   created_at: Timestamp;
 }
 
+export interface WebhookEndpointTable {
+  id: string;
+  organization_id: string;
+  url: string | null;
+  description: string | null;
+  /** Event types, or `["*"]` for all. */
+  events: Json<string[]>;
+  enabled: boolean;
+  employee_id: string | null;
+  /** The `whsec_` secret sealed under the master key; never stored in clear. */
+  secret_sealed: string;
+  secret_prefix: string;
+  previous_secret_sealed: string | null;
+  previous_secret_expires_at: Timestamp | null;
+  secret_rotated_at: Timestamp | null;
+  disabled_reason: "gone_410" | "manual" | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** One attempt, as `attempts[]` of a delivery lists it. */
+export interface WebhookAttemptRecord {
+  attempt: number;
+  at: string;
+  http_status: number | null;
+  duration_ms: number | null;
+  error_preview: string | null;
+}
+
+export interface WebhookDeliveryTable {
+  id: string;
+  organization_id: string;
+  endpoint_id: string;
+  event_id: string;
+  event_type: string;
+  status: "SUCCESS" | "FAILED" | "RETRYING" | "DEAD";
+  attempt: ColumnType<number, number | undefined, number>;
+  http_status: number | null;
+  error_preview: string | null;
+  duration_ms: number | null;
+  /** When the next attempt is due, while RETRYING. */
+  next_attempt_at: Timestamp | null;
+  created_at: Timestamp;
+  last_attempt_at: Timestamp | null;
+  attempts: ColumnType<WebhookAttemptRecord[], string | undefined, string>;
+  /** Re-queued by hand: a failed attempt makes it DEAD again, with no automatic retries. */
+  manual: ColumnType<boolean, boolean | undefined, boolean>;
+  /** The dispatcher that is sending the current attempt, and until when its claim holds. */
+  lease_owner: string | null;
+  lease_until: Timestamp | null;
+}
+
+export interface IncomingWebhookTable {
+  id: string;
+  organization_id: string;
+  name: string;
+  /** SHA-256 of the URL's token, hex; the token itself is never stored. */
+  token_hash: string;
+  url_preview: string;
+  acts_as_employee_id: string;
+  slack_signing_secret_sealed: string | null;
+  rate_limit_per_hour: ColumnType<number, number | undefined, number>;
+  created_at: Timestamp;
+  last_used_at: Timestamp | null;
+}
+
 /** The whole database, for Kysely. */
 export interface Database {
   organizations: OrganizationTable;
@@ -220,6 +286,9 @@ export interface Database {
   events: EventTable;
   audit_log: AuditLogTable;
   idempotency_keys: IdempotencyKeyTable;
+  webhook_endpoints: WebhookEndpointTable;
+  webhook_deliveries: WebhookDeliveryTable;
+  incoming_webhooks: IncomingWebhookTable;
 }
 
 export type EmployeeRow = Selectable<EmployeeTable>;
@@ -234,3 +303,6 @@ export type EventRow = Selectable<EventTable>;
 export type AuditLogRow = Selectable<AuditLogTable>;
 export type NewEmployee = Insertable<EmployeeTable>;
 export type EmployeeUpdate = Updateable<EmployeeTable>;
+export type WebhookEndpointRow = Selectable<WebhookEndpointTable>;
+export type WebhookDeliveryRow = Selectable<WebhookDeliveryTable>;
+export type IncomingWebhookRow = Selectable<IncomingWebhookTable>;

@@ -1,0 +1,6 @@
+import type { Handlers } from "./types.js";
+
+/** Webhook deliveries: lists, retry, and the test event. */
+export function webhookDeliveryHandlers(): Handlers {
+  return {};
+}
