@@ -1,3 +1,5 @@
+import { isIP } from "node:net";
+
 /** Where the server keeps its data. */
 export type StorageConfig =
   | { readonly kind: "postgres"; readonly url: string }
@@ -139,6 +141,13 @@ function parseWebhookConfig(env: ServerEnv, sandbox: boolean, problems: string[]
           .split(",")
           .map((entry) => entry.trim().toLowerCase())
           .filter(Boolean);
+  for (const entry of allowlist) {
+    if (!isAllowlistEntry(entry)) {
+      problems.push(
+        `TIMECARD_WEBHOOK_ALLOWLIST entries must be host names, IP addresses or CIDR ranges (e.g. localhost,127.0.0.0/8,::1/128), got "${entry}"`,
+      );
+    }
+  }
   const dispatcher = parseBoolean(env.TIMECARD_WEBHOOK_DISPATCHER, "TIMECARD_WEBHOOK_DISPATCHER", problems) ?? true;
   let publicUrl: string | null = env.TIMECARD_PUBLIC_URL?.trim().replace(/\/+$/, "") || null;
   if (publicUrl && !/^https?:\/\/[^/]+/.test(publicUrl)) {
@@ -170,6 +179,22 @@ function redactUrl(url: string): string {
   } catch {
     return "[unparseable]";
   }
+}
+
+/** A host name, an IP address (IPv6 optionally in brackets) or a CIDR range. */
+function isAllowlistEntry(entry: string): boolean {
+  const [base = "", bits, extra] = entry.replace(/^\[([^\]]+)\]/, "$1").split("/");
+  const family = isIP(base);
+  if (extra !== undefined) return false;
+  if (family) {
+    if (bits === undefined) return true;
+    const prefix = Number(bits);
+    return /^\d+$/.test(bits) && prefix <= (family === 4 ? 32 : 128);
+  }
+  return (
+    bits === undefined &&
+    /^(?=.{1,253}$)[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?(\.[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)*\.?$/.test(base)
+  );
 }
 
 function decodeKey(text: string): Buffer | null {

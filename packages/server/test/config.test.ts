@@ -65,3 +65,58 @@ describe("loadServerConfig", () => {
     expect(text).not.toContain(JSON.stringify([...config.masterKey]));
   });
 });
+
+describe("webhook configuration", () => {
+  it("defaults to the Standard Webhooks schedule, a 10 s timeout, no allowlist and a running dispatcher", () => {
+    expect(loadServerConfig({ TIMECARD_MASTER_KEY: KEY_HEX }).webhooks).toEqual({
+      timeoutMs: 10_000,
+      retryScheduleSeconds: [60, 300, 1500, 7200, 28800],
+      allowlist: [],
+      dispatcher: true,
+      publicUrl: null,
+    });
+  });
+
+  it("shortens the schedule and allows loopback in the sandbox", () => {
+    const { webhooks } = loadServerConfig({ TIMECARD_SANDBOX: "true" });
+    expect(webhooks.retryScheduleSeconds).toEqual([5, 15, 30, 60, 120]);
+    expect(webhooks.allowlist).toEqual(["localhost", "127.0.0.0/8", "::1/128"]);
+  });
+
+  it("reads every setting, and an empty allowlist turns the sandbox's off", () => {
+    const { webhooks } = loadServerConfig({
+      TIMECARD_SANDBOX: "true",
+      TIMECARD_WEBHOOK_TIMEOUT_MS: "2500",
+      TIMECARD_WEBHOOK_RETRY_SCHEDULE: "1, 2,3",
+      TIMECARD_WEBHOOK_ALLOWLIST: "",
+      TIMECARD_WEBHOOK_DISPATCHER: "false",
+      TIMECARD_PUBLIC_URL: "https://api.example.com/",
+    });
+    expect(webhooks).toEqual({
+      timeoutMs: 2500,
+      retryScheduleSeconds: [1, 2, 3],
+      allowlist: [],
+      dispatcher: false,
+      publicUrl: "https://api.example.com",
+    });
+  });
+
+  it("lists every malformed webhook setting", () => {
+    expect(
+      problemsOf({
+        TIMECARD_MASTER_KEY: KEY_HEX,
+        TIMECARD_WEBHOOK_TIMEOUT_MS: "10s",
+        TIMECARD_WEBHOOK_RETRY_SCHEDULE: "60,5m",
+        TIMECARD_WEBHOOK_ALLOWLIST: "localhost,10.0.0.0/8,[::1],10.0.0.0/abc",
+        TIMECARD_WEBHOOK_DISPATCHER: "sometimes",
+        TIMECARD_PUBLIC_URL: "api.example.com",
+      }),
+    ).toEqual([
+      expect.stringMatching(/^TIMECARD_WEBHOOK_TIMEOUT_MS/),
+      expect.stringMatching(/^TIMECARD_WEBHOOK_RETRY_SCHEDULE/),
+      expect.stringMatching(/^TIMECARD_WEBHOOK_ALLOWLIST .*"10\.0\.0\.0\/abc"$/),
+      expect.stringMatching(/^TIMECARD_WEBHOOK_DISPATCHER/),
+      expect.stringMatching(/^TIMECARD_PUBLIC_URL/),
+    ]);
+  });
+});

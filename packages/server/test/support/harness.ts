@@ -31,7 +31,9 @@ export interface TestServer {
 
 /**
  * Starts one app for the test file; each test makes its own organizations (`createWorld`), so
- * tests never see each other's data, exactly as tenants never do.
+ * tests never see each other's data, exactly as tenants never do. The webhook dispatcher is off
+ * unless `env` turns it on (`TIMECARD_WEBHOOK_DISPATCHER: "true"`): tests drive it by hand with
+ * `server.app.webhooks.dispatcher.runDue()`, and no test sends traffic beyond loopback.
  */
 export function useTestServer(env: Record<string, string> = {}): TestServer {
   const server = {} as { -readonly [K in keyof TestServer]: TestServer[K] };
@@ -46,7 +48,7 @@ export function useTestServer(env: Record<string, string> = {}): TestServer {
   };
   beforeAll(async () => {
     const config = {
-      ...loadServerConfig({ TIMECARD_MASTER_KEY: "a".repeat(64), ...env }),
+      ...loadServerConfig({ TIMECARD_MASTER_KEY: "a".repeat(64), TIMECARD_WEBHOOK_DISPATCHER: "false", ...env }),
       storage: testStorageConfig(),
     };
     const storage = await openStorage(config.storage);

@@ -535,6 +535,17 @@ export async function createResources(server: TestServer, world: World): Promise
   const day = 24 * 3600 * 1000;
   let projectId: string | undefined;
   let taskId: string | undefined;
+  // Made first, so that the changes below queue deliveries to it. A documentation address
+  // (TEST-NET-3) needs no DNS, and the tests' dispatcher is off: nothing is sent.
+  if (has("createWebhookEndpoint")) {
+    await post(world.admin.key, "createWebhookEndpoint", "/v1/webhook-endpoints", {
+      url: "https://203.0.113.10/timecard",
+      description: "Payroll sync",
+    });
+  }
+  if (has("createIncomingWebhook")) {
+    await post(world.admin.key, "createIncomingWebhook", "/v1/incoming-webhooks", { name: "Slack /track command" });
+  }
   if (has("createProject")) {
     projectId = (
       await post(world.manager.key, "createProject", "/v1/projects", { name: "Website relaunch", code: "WEB" })

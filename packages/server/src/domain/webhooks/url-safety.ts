@@ -58,6 +58,7 @@ const RANGES: readonly [AddressKind, BlockList][] = [
       ["192.168.0.0", 16, "ipv4"],
       ["100.64.0.0", 10, "ipv4"], // carrier-grade NAT, shared address space
       ["fc00::", 7, "ipv6"],
+      ["fec0::", 10, "ipv6"], // site-local (deprecated, still routed inside some networks)
     ]),
   ],
   [
@@ -85,18 +86,43 @@ function blockList(entries: readonly [string, number, "ipv4" | "ipv6"][]): Block
   return list;
 }
 
-/** An IPv4 address written inside IPv6 (`::ffff:10.0.0.1`, `::ffff:a00:1`), as IPv4; otherwise the address. */
-function unmapped(address: string): string {
-  const lower = address.toLowerCase();
-  const dotted = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(lower);
-  if (dotted?.[1]) return dotted[1];
-  const hex = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(lower);
-  if (hex?.[1] && hex[2]) {
-    const high = Number.parseInt(hex[1], 16);
-    const low = Number.parseInt(hex[2], 16);
-    return `${high >> 8}.${high & 255}.${low >> 8}.${low & 255}`;
+/** The eight 16-bit groups of an IPv6 address (a trailing dotted IPv4 part read as two groups); `null` for anything else. */
+function ipv6Groups(address: string): number[] | null {
+  if (isIP(address) !== 6) return null;
+  let text = address.toLowerCase();
+  const dotted = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
+  if (dotted) {
+    const [a, b, c, d] = dotted.slice(1).map(Number) as [number, number, number, number];
+    text = `${text.slice(0, dotted.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
   }
-  return address;
+  const [head = "", tail] = text.split("::");
+  const front = head ? head.split(":") : [];
+  const back = tail ? tail.split(":") : [];
+  const groups = tail === undefined ? front : [...front, ...Array(8 - front.length - back.length).fill("0"), ...back];
+  return groups.map((group) => Number.parseInt(group, 16));
+}
+
+/**
+ * An IPv4 address carried inside IPv6, as IPv4, so that it is judged as the IPv4 address it
+ * reaches: IPv4-mapped (`::ffff:10.0.0.1`, `::ffff:a00:1`), IPv4-translated (`::ffff:0:a00:1`),
+ * the deprecated IPv4-compatible form (`::a00:1`), NAT64's well-known prefix (`64:ff9b::a00:1`)
+ * and 6to4 (`2002:a00:1::`). Any other address is returned unchanged.
+ */
+function unmapped(address: string): string {
+  const bare = address.replace(/^\[|\]$/g, "").split("%")[0] ?? address;
+  const g = ipv6Groups(bare);
+  if (!g) return address;
+  const zeros = (from: number, to: number) => g.slice(from, to).every((group) => group === 0);
+  let embedded: [number, number] | null = null;
+  if (zeros(0, 5) && g[5] === 0xffff) embedded = [g[6] ?? 0, g[7] ?? 0];
+  else if (zeros(0, 4) && g[4] === 0xffff && g[5] === 0) embedded = [g[6] ?? 0, g[7] ?? 0];
+  // `::` and `::1` stay IPv6 (unspecified, loopback); `::a.b.c.d` with a.b non-zero is IPv4-compatible.
+  else if (zeros(0, 6) && g[6] !== 0) embedded = [g[6] ?? 0, g[7] ?? 0];
+  else if (g[0] === 0x64 && g[1] === 0xff9b && zeros(2, 6)) embedded = [g[6] ?? 0, g[7] ?? 0];
+  else if (g[0] === 0x2002) embedded = [g[1] ?? 0, g[2] ?? 0];
+  if (!embedded) return address;
+  const [high, low] = embedded;
+  return `${high >> 8}.${high & 255}.${low >> 8}.${low & 255}`;
 }
 
 /**
@@ -130,7 +156,8 @@ export function createAllowlist(entries: readonly string[]): Allowlist {
   const names = new Set<string>();
   const ranges = new BlockList();
   for (const entry of entries) {
-    const [base, bits] = entry.split("/");
+    // `[::1]` is written as in a URL sometimes; the address is what counts.
+    const [base, bits] = entry.replace(/^\[|\](?=\/|$)/g, "").split("/");
     const family = base ? isIP(base) : 0;
     if (base && family) {
       const prefix = bits === undefined ? (family === 4 ? 32 : 128) : Number(bits);
