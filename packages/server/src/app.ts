@@ -4,6 +4,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import openapiGlue from "fastify-openapi-glue";
 import type { ServerConfig } from "./config.js";
 import type { Actor, DomainContext } from "./domain/actor.js";
+import { auditActor } from "./domain/audit.js";
 import { type AuditWriter, createAuditWriter } from "./domain/audit-writer.js";
 import { authenticate, authorize } from "./domain/authenticate.js";
 import { createDispatcher } from "./domain/webhooks/dispatcher.js";
@@ -141,11 +142,16 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
 
   // Bodies are validated strictly (a string is not a number); query, path and headers arrive as
   // text and are coerced. `removeAdditional: false`: unknown fields are refused, not dropped.
-  const bodyAjv = addFormats(new Ajv({ strict: false, allErrors: true, useDefaults: true, removeAdditional: false }));
+  // `discriminator`: a oneOf chosen by a property (an incoming action) reports one error for a bad tag, not one per branch.
+  const bodyAjv = addFormats(
+    new Ajv({ strict: false, allErrors: true, useDefaults: true, removeAdditional: false, discriminator: true }),
+  );
   const textAjv = addFormats(
     new Ajv({ strict: false, allErrors: true, useDefaults: true, removeAdditional: false, coerceTypes: "array" }),
   );
-  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === "body" ? bodyAjv : textAjv).compile(schema));
+  app.setValidatorCompiler(({ schema, httpPart }) =>
+    httpPart === "body" ? bodyAjv.compile(withoutDiscriminatorMappings(schema)) : textAjv.compile(schema),
+  );
   // Handlers answer plain objects; responses are checked against the spec by Prism in tests,
   // not re-serialized through response schemas.
   app.addHook("onRoute", (route) => {
@@ -256,20 +262,17 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
       id: newId("aud"),
       organization_id: actor.organizationId,
       occurred_at: now(),
-      actor_type: "api_key",
-      actor_employee_id: actor.employeeId,
-      actor_api_key_id: actor.credential.id,
-      actor_oauth_app_id: null,
+      ...auditActor(actor),
       action: "api_request",
       method: request.method,
-      path: request.url.split("?")[0] ?? request.url,
+      path: auditPath(request),
       status: reply.statusCode,
       duration_ms: Math.round(reply.elapsedTime * 100) / 100,
       request_id: request.id,
       user_agent: request.headers["user-agent"]?.slice(0, 500) ?? null,
       ip: request.ip,
-      resource_type: null,
-      resource_id: null,
+      resource_type: actor.credential.type === "incoming_webhook" ? "incoming_webhook" : null,
+      resource_id: actor.credential.type === "incoming_webhook" ? actor.credential.id : null,
       changes: null,
     });
   });
@@ -304,6 +307,9 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
     // The resolver's type wants full route options; glue merges these into the routes it builds.
     operationResolver: ((operationId: string) => ({
       config: { operationId },
+      // Public operations authenticate before they judge the body: an unknown URL answers 404
+      // (and counts against the IP's limit) whatever it was sent.
+      ...(operationId in publicHandlers ? { attachValidation: true } : {}),
       handler: async (request: FastifyRequest, reply: FastifyReply) => {
         const publicHandler = publicHandlers[operationId as OperationId] as PublicHandler<OperationId> | undefined;
         if (publicHandler) {
@@ -320,6 +326,12 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
               if (!request.rateLimit.allowed) throw rateLimited(request.rateLimit);
             },
             limitByIp: () => limitByIp(request),
+            actAs: (actor) => {
+              request.actor = actor;
+            },
+            assertValid: () => {
+              if (request.validationError) throw request.validationError;
+            },
           };
           const input = { body: request.body, query: request.query, params: request.params, ctx } as never;
           return publicHandler(input, reply);
@@ -369,6 +381,15 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
   }
 }
 
+/** The path for the audit log and logs: a secret URL's token is replaced by the route's `{token}`. */
+function auditPath(request: FastifyRequest): string {
+  const path = request.url.split("?")[0] ?? request.url;
+  return SECRET_PATH.test(path) ? (request.routeOptions.url ?? "/v1/hooks/{token}") : path;
+}
+
+/** Paths that carry a secret. */
+export const SECRET_PATH = /^\/v1\/hooks\//;
+
 /** The HTTP request behind a domain call, for the audit log. */
 function requestInfo(request: FastifyRequest): DomainContext["request"] {
   return {
@@ -376,8 +397,24 @@ function requestInfo(request: FastifyRequest): DomainContext["request"] {
     ip: request.ip,
     userAgent: request.headers["user-agent"]?.slice(0, 500) ?? null,
     method: request.method,
-    path: request.url.split("?")[0] ?? request.url,
+    path: auditPath(request),
   };
+}
+
+/**
+ * A schema whose discriminators lack their `mapping`, which Ajv does not take: it finds each
+ * branch by the tag property's `enum` in the branch itself, which is what the mapping says.
+ */
+function withoutDiscriminatorMappings<T>(schema: T): T {
+  if (Array.isArray(schema)) return schema.map(withoutDiscriminatorMappings) as T;
+  if (!schema || typeof schema !== "object") return schema;
+  return Object.fromEntries(
+    Object.entries(schema).map(([key, value]) =>
+      key === "discriminator" && value && typeof value === "object"
+        ? [key, { propertyName: (value as { propertyName: string }).propertyName }]
+        : [key, withoutDiscriminatorMappings(value)],
+    ),
+  ) as T;
 }
 
 /** The paths (`body.name`, `body.intervals.0.note`) of the strings and keys in a value that contain U+0000. */

@@ -13,6 +13,7 @@ const TITLES: Record<string, string> = {
   key_expired: "API key expired",
   invalid_token: "Invalid access token",
   insufficient_scope: "Insufficient scope",
+  invalid_signature: "Invalid signature",
   forbidden: "Forbidden",
   not_found: "Not found",
   method_not_allowed: "Method not allowed",

@@ -50,6 +50,11 @@ export const REDACTED_LOG_PATHS: readonly string[] = [
   "*.refresh_token",
 ];
 
+/** A URL with the token of an incoming webhook's secret URL replaced by `[redacted]`. */
+export function redactSecretPath(url: string): string {
+  return url.replace(/^(\/v1\/hooks\/)[^/?#]*/, "$1[redacted]");
+}
+
 /** Where log lines go: anything with `write` (a stream, or a test's collector). */
 export interface LogDestination {
   write(line: string): unknown;
@@ -67,6 +72,19 @@ export function serverLoggerOptions(level: ServerConfig["logLevel"], stream?: Lo
   return {
     level,
     redact: { paths: [...REDACTED_LOG_PATHS], censor: "[redacted]" },
+    // Request lines name the URL without what is secret in it (an incoming webhook's token).
+    serializers: {
+      req: (req: { method?: string; url?: unknown; host?: string; ip?: string; socket?: { remotePort?: number } }) =>
+        typeof req?.url !== "string"
+          ? req
+          : {
+              method: req.method,
+              url: redactSecretPath(req.url),
+              host: req.host,
+              remoteAddress: req.ip,
+              remotePort: req.socket?.remotePort,
+            },
+    },
     ...(stream ? { stream } : {}),
   };
 }

@@ -186,6 +186,13 @@ describe("startServer", () => {
         headers: { authorization: `Bearer ${bad}`, cookie: "session=cookie-secret" },
       });
       expect(res.status).toBe(401);
+      // An incoming webhook's URL is a secret too: its token never reaches the log.
+      const hook = await fetch(`${server.url}/v1/hooks/rPUZEclge2ddlli-V3DTBqMiEIqsqubWgmV-Zcss`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ action: "stop_task" }),
+      });
+      expect(hook.status).toBe(404);
       server.app.log.info(
         {
           req: { headers: { authorization: `Bearer ${bad}`, cookie: "session=cookie-secret" } },
@@ -206,6 +213,7 @@ describe("startServer", () => {
     const text = log.lines.join("");
     for (const secret of [
       "tc_live_abcdefghijklmnopqrstuvwxyz012345zzzzzz",
+      "rPUZEclge2ddlli-V3DTBqMiEIqsqubWgmV-Zcss",
       "cookie-secret",
       "header-secret",
       "upstream-secret",
@@ -237,6 +245,7 @@ describe("startServer", () => {
     expect(
       entries.some((e) => e.msg === "request completed" && (e.res as { statusCode: number }).statusCode === 401),
     ).toBe(true);
+    expect(entries.some((e) => (e.req as { url?: string } | undefined)?.url === "/v1/hooks/[redacted]")).toBe(true);
   });
 
   it("seeds the sandbox in sandbox mode, from a cached database the second time", async () => {

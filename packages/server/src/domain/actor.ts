@@ -11,7 +11,8 @@ export interface Actor {
   readonly employeeId: string;
   readonly role: Role;
   readonly credential: {
-    readonly type: "api_key";
+    /** An API key, or an incoming webhook's secret URL acting as the admin who made it. */
+    readonly type: "api_key" | "incoming_webhook";
     readonly id: string;
     readonly scope: "read" | "full";
     readonly mode: "live" | "test";

@@ -1,5 +1,5 @@
 import { newId } from "../ids.js";
-import type { DomainContext } from "./actor.js";
+import type { Actor, DomainContext } from "./actor.js";
 
 /** The change of each field: what it was, what it became. Never holds a secret. */
 export type Changes = Record<string, { from: unknown; to: unknown }>;
@@ -18,10 +18,7 @@ export async function recordChange(
       id: newId("aud", ctx.now()),
       organization_id: ctx.actor.organizationId,
       occurred_at: ctx.now(),
-      actor_type: "api_key",
-      actor_employee_id: ctx.actor.employeeId,
-      actor_api_key_id: ctx.actor.credential.id,
-      actor_oauth_app_id: null,
+      ...auditActor(ctx.actor),
       action: change.action,
       method: ctx.request.method,
       path: ctx.request.path,
@@ -35,6 +32,26 @@ export async function recordChange(
       changes: change.changes ? JSON.stringify(change.changes) : null,
     })
     .execute();
+}
+
+/**
+ * The audit log's actor columns for a caller. An incoming webhook acts as the admin who made
+ * it: the entry names that admin as the user (the hook is the entry's resource, never its
+ * token).
+ */
+export function auditActor(actor: Actor): {
+  actor_type: "api_key" | "user";
+  actor_employee_id: string;
+  actor_api_key_id: string | null;
+  actor_oauth_app_id: null;
+} {
+  const viaKey = actor.credential.type === "api_key";
+  return {
+    actor_type: viaKey ? "api_key" : "user",
+    actor_employee_id: actor.employeeId,
+    actor_api_key_id: viaKey ? actor.credential.id : null,
+    actor_oauth_app_id: null,
+  };
 }
 
 /** The fields of `patch` whose value differs from `before`, as audit changes. */

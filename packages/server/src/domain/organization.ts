@@ -102,7 +102,7 @@ export async function getMe(
       time_zone: org.time_zone as Me["organization"]["time_zone"],
     },
     credential: {
-      type: credential.type,
+      type: "api_key",
       id: credential.id,
       scope: credential.scope,
       oauth_scopes: oauthScopes,

@@ -18,6 +18,12 @@ export function fieldErrors(part: string, errors: readonly AjvError[]): FieldErr
     const base = path ? `${prefix}.${path}` : prefix;
     if (e.keyword === "required")
       return { field: `${base}.${String(e.params.missingProperty)}`, message: "is required" };
+    if (e.keyword === "discriminator") {
+      // A missing or unknown tag (`action`) of a oneOf chosen by it.
+      const tag = String(e.params.tag);
+      const message = e.params.error === "tag" ? "is required" : "is not one of the known values";
+      return { field: `${base}.${tag}`, message };
+    }
     if (e.keyword === "additionalProperties") {
       return { field: `${base}.${String(e.params.additionalProperty)}`, message: "is not allowed (unknown field)" };
     }

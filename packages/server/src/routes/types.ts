@@ -73,6 +73,10 @@ export interface PublicContext {
   limit(key: string, perHour: number): Promise<void>;
   /** Counts the request against its IP address's anonymous limit, as for any unauthenticated call. */
   limitByIp(): Promise<void>;
+  /** Names who the request acts as, once authenticated: its `api_request` audit entry is written for them. */
+  actAs(actor: DomainContext["actor"]): void;
+  /** Throws the request's validation error, if any: public handlers authenticate first, then call this. */
+  assertValid(): void;
 }
 
 /** What a public handler gets: the validated request and the public context. */

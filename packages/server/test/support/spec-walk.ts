@@ -4,7 +4,7 @@ import type { InjectOptions } from "fastify";
 import { type Kysely, sql } from "kysely";
 import { expect } from "vitest";
 import { randomBase62 } from "../../src/ids.js";
-import { createHandlers, NOT_IMPLEMENTED } from "../../src/routes/index.js";
+import { createHandlers, createPublicHandlers, NOT_IMPLEMENTED } from "../../src/routes/index.js";
 import type { OperationId } from "../../src/routes/types.js";
 import { OPENAPI_DOCUMENT } from "../../src/spec.js";
 import type { Database } from "../../src/storage/schema.js";
@@ -91,7 +91,7 @@ export function resolve(node: Schema, depth = 0): Schema {
   return Object.fromEntries(Object.entries(current).map(([k, v]) => [k, k === "example" ? v : resolve(v, depth + 1)]));
 }
 
-const HANDLERS = createHandlers();
+const HANDLERS = { ...createHandlers(), ...createPublicHandlers() };
 
 function toParam(raw: Schema): SpecParam {
   const p = deref(raw);
