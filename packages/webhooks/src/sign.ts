@@ -1,17 +1,6 @@
+import { hmacSha256 } from "./hmac.js";
 import { decodeSecret } from "./secret.js";
-import { computeSignature } from "./signature.js";
-
-/** What {@link signWebhook} signs. */
-export interface SignWebhookOptions {
-  /** The `webhook-id` header (the event id, `evt_…`). */
-  id: string;
-  /** The `webhook-timestamp` header, Unix time in seconds. */
-  timestamp: number;
-  /** The raw body exactly as sent. */
-  payload: string | Uint8Array;
-  /** The endpoint's signing secret, `whsec_<base64>`. */
-  secret: string;
-}
+import { type SignWebhookOptions, timestampSeconds } from "./sign-options.js";
 
 /**
  * Signs a delivery the way Timecard does and returns the `webhook-signature` value (`v1,<base64>`);
@@ -30,8 +19,6 @@ export interface SignWebhookOptions {
  */
 export function signWebhook(options: SignWebhookOptions): string {
   const { id, timestamp, payload, secret } = options;
-  if (!Number.isSafeInteger(timestamp) || timestamp < 0) {
-    throw new RangeError("timestamp must be a whole number of seconds since the Unix epoch, not milliseconds.");
-  }
-  return `v1,${computeSignature(decodeSecret(secret), id, String(timestamp), payload)}`;
+  const seconds = timestampSeconds(timestamp);
+  return `v1,${hmacSha256(decodeSecret(secret), id, seconds, payload).toString("base64")}`;
 }
