@@ -404,17 +404,21 @@ function requestInfo(request: FastifyRequest): DomainContext["request"] {
 /**
  * A schema whose discriminators lack their `mapping`, which Ajv does not take: it finds each
  * branch by the tag property's `enum` in the branch itself, which is what the mapping says.
+ * A schema with a discriminator is also typed `object`: Ajv's discriminator lets anything else
+ * (`42`, `[]`, `null`) through.
  */
 function withoutDiscriminatorMappings<T>(schema: T): T {
   if (Array.isArray(schema)) return schema.map(withoutDiscriminatorMappings) as T;
   if (!schema || typeof schema !== "object") return schema;
-  return Object.fromEntries(
+  const out: Record<string, unknown> = Object.fromEntries(
     Object.entries(schema).map(([key, value]) =>
       key === "discriminator" && value && typeof value === "object"
         ? [key, { propertyName: (value as { propertyName: string }).propertyName }]
         : [key, withoutDiscriminatorMappings(value)],
     ),
-  ) as T;
+  );
+  if (out.discriminator && out.type === undefined) out.type = "object";
+  return out as T;
 }
 
 /** The paths (`body.name`, `body.intervals.0.note`) of the strings and keys in a value that contain U+0000. */

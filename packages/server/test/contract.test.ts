@@ -1,3 +1,6 @@
+import { createHmac } from "node:crypto";
+import { once } from "node:events";
+import { createServer, type Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createWorld, useTestServer, type World } from "./support/harness.js";
 import { type PrismProxy, startPrismProxy } from "./support/prism.js";
@@ -5,18 +8,36 @@ import { type PrismProxy, startPrismProxy } from "./support/prism.js";
 // Realistic traffic through Prism's validating proxy in front of the real server: every
 // request and every response is checked against the spec. Prism marks a response that breaks
 // the contract with an `sl-violations` header (and, with --errors, answers 500 instead).
-const server = useTestServer();
+// Webhooks are delivered to a receiver on loopback, which the allowlist permits here; the
+// database is this file's own, so the dispatcher sends only this file's deliveries.
+const server = useTestServer({ TIMECARD_WEBHOOK_ALLOWLIST: "127.0.0.0/8" }, { ownDatabase: true });
 let prism: PrismProxy;
 let world: World;
+let receiver: Server;
+let receiverUrl: string;
+const received: { headers: Record<string, unknown>; body: string }[] = [];
 
 beforeAll(async () => {
   const address = await server.app.listen({ port: 0, host: "127.0.0.1" });
   prism = await startPrismProxy(address);
   world = await createWorld(server);
+  receiver = createServer((req, res) => {
+    let body = "";
+    req.on("data", (chunk) => {
+      body += chunk;
+    });
+    req.on("end", () => {
+      received.push({ headers: req.headers, body });
+      res.writeHead(received.length === 1 ? 503 : 204).end();
+    });
+  }).listen(0, "127.0.0.1");
+  await once(receiver, "listening");
+  receiverUrl = `http://127.0.0.1:${(receiver.address() as { port: number }).port}/timecard`;
 }, 90_000);
 
 afterAll(async () => {
   await prism?.stop();
+  receiver?.close();
 });
 
 interface Sent {
@@ -137,6 +158,93 @@ describe("realistic traffic through the validating proxy", () => {
     const events = await expectValid(world.admin.key, "GET", "/v1/events?limit=50", 200);
     expect(events.data.length).toBeGreaterThan(0);
     await expectValid(world.admin.key, "GET", `/v1/events/${events.data[0].id}`, 200);
+  });
+
+  it("an admin sets up a webhook endpoint, and inspects and retries its deliveries", async () => {
+    const endpoint = await expectValid(world.admin.key, "POST", "/v1/webhook-endpoints", 201, {
+      url: receiverUrl,
+      description: "Payroll sync",
+      events: ["project.created", "session.stopped"],
+    });
+    await expectValid(world.admin.key, "GET", "/v1/webhook-endpoints?enabled=true&event=project.created", 200);
+    await expectValid(world.admin.key, "GET", `/v1/webhook-endpoints/${endpoint.id}`, 200);
+    await expectValid(world.admin.key, "PATCH", `/v1/webhook-endpoints/${endpoint.id}`, 200, {
+      events: ["project.created", "session.stopped", "session.approved"],
+    });
+    await expectValid(world.admin.key, "POST", `/v1/webhook-endpoints/${endpoint.id}/rotate-secret`, 200);
+    await expectValid(world.admin.key, "POST", `/v1/webhook-endpoints/${endpoint.id}/reveal-secret`, 200);
+
+    await expectValid(world.manager.key, "POST", "/v1/projects", 201, { name: "Webhooks contract" });
+    // The receiver answers the first attempt 503: the delivery waits for its retry.
+    await server.app.webhooks.dispatcher.runDue();
+    const retrying = await expectValid(world.admin.key, "GET", "/v1/webhook-deliveries?status=RETRYING", 200);
+    expect(retrying.data).toHaveLength(1);
+    await expectValid(world.admin.key, "GET", `/v1/webhook-deliveries/${retrying.data[0].id}`, 200);
+    await expectValid(world.admin.key, "POST", `/v1/webhook-deliveries/${retrying.data[0].id}/retry`, 409);
+    const tested = await expectValid(world.admin.key, "POST", `/v1/webhook-endpoints/${endpoint.id}/test`, 200);
+    expect(tested.status).toBe("SUCCESS");
+    await expectValid(world.admin.key, "GET", `/v1/webhook-endpoints/${endpoint.id}/deliveries`, 200);
+    await expectValid(world.admin.key, "GET", `/v1/webhook-deliveries?endpoint_id=${endpoint.id}&limit=1`, 200);
+    await expectValid(world.admin.key, "PATCH", `/v1/webhook-endpoints/${endpoint.id}`, 200, { enabled: false });
+    const failed = await expectValid(world.admin.key, "GET", "/v1/webhook-deliveries?status=FAILED", 200);
+    expect(failed.data).toHaveLength(1);
+    await expectValid(world.admin.key, "POST", `/v1/webhook-deliveries/${failed.data[0].id}/retry`, 409);
+    await expectValid(world.admin.key, "PATCH", `/v1/webhook-endpoints/${endpoint.id}`, 200, { enabled: true });
+    await expectValid(world.admin.key, "POST", `/v1/webhook-deliveries/${failed.data[0].id}/retry`, 202);
+    await expectValid(world.admin.key, "POST", "/v1/webhook-endpoints", 422, { url: "http://10.0.0.7/hook" });
+    await expectValid(world.admin.key, "DELETE", `/v1/webhook-endpoints/${endpoint.id}`, 204);
+    await expectValid(world.admin.key, "GET", `/v1/webhook-endpoints/${endpoint.id}`, 404);
+    expect(received.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it("an incoming webhook runs JSON actions and Slack commands", async () => {
+    const secret = "8f742231b10e8888abcd99yyyzzz85a5";
+    const hook = await expectValid(world.admin.key, "POST", "/v1/incoming-webhooks", 201, {
+      name: "Slack /track command",
+      slack_signing_secret: secret,
+    });
+    await expectValid(world.admin.key, "GET", "/v1/incoming-webhooks", 200);
+    const path = new URL(hook.url).pathname;
+    const signed = async (contentType: string, body: string) => {
+      const timestamp = Math.floor(server.clock.now.getTime() / 1000);
+      const signature = `v0=${createHmac("sha256", secret).update(`v0:${timestamp}:${body}`).digest("hex")}`;
+      const res = await fetch(`${prism.url}${path}`, {
+        method: "POST",
+        headers: {
+          "content-type": contentType,
+          "x-slack-signature": signature,
+          "x-slack-request-timestamp": String(timestamp),
+        },
+        body,
+      });
+      const text = await res.text();
+      return { status: res.status, body: JSON.parse(text), violations: res.headers.get("sl-violations") };
+    };
+    const project = await signed(
+      "application/json",
+      JSON.stringify({ action: "add_project", name: "Website relaunch" }),
+    );
+    expect([project.status, project.violations]).toEqual([200, null]);
+    const task = await signed(
+      "application/json",
+      JSON.stringify({ action: "add_task", project_id: project.body.result.id, name: "Design" }),
+    );
+    expect([task.status, task.violations]).toEqual([200, null]);
+    const form = new URLSearchParams({
+      command: "/track",
+      text: "Design in Website relaunch",
+      user_id: "U2147483697",
+      team_id: "T0001",
+    }).toString();
+    const slack = await signed("application/x-www-form-urlencoded", form);
+    expect([slack.status, slack.violations, slack.body.response_type]).toEqual([200, null, "in_channel"]);
+    const unsigned = await fetch(`${prism.url}${path}`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ action: "stop_task" }),
+    });
+    expect([unsigned.status, unsigned.headers.get("sl-violations")]).toEqual([401, null]);
+    await expectValid(world.admin.key, "DELETE", `/v1/incoming-webhooks/${hook.id}`, 204);
   });
 
   it("Prism reported no violation at all", () => {

@@ -1,4 +1,6 @@
+import { randomBytes } from "node:crypto";
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from "fastify";
+import pg from "pg";
 import { afterAll, beforeAll } from "vitest";
 import { createApp } from "../../src/app.js";
 import { loadServerConfig, type ServerConfig } from "../../src/config.js";
@@ -27,16 +29,30 @@ export interface TestServer {
   readonly config: ServerConfig;
   /** The clock the app reads; tests move it with `clock.set(…)`. */
   readonly clock: { now: Date; set(at: Date | string): void; advance(ms: number): void };
+  /** Host name → addresses, for webhook endpoints' hosts; `localhost` is `127.0.0.1`. Unknown names do not resolve. */
+  readonly hosts: Map<string, string[]>;
+}
+
+/** How `useTestServer` sets up its app. */
+export interface TestServerOptions {
+  /**
+   * A database of this file's own (a new database on PostgreSQL), for tests that run the
+   * webhook dispatcher: it claims every due delivery of its database, and must neither send
+   * other files' deliveries nor be disturbed by them.
+   */
+  readonly ownDatabase?: boolean;
 }
 
 /**
  * Starts one app for the test file; each test makes its own organizations (`createWorld`), so
  * tests never see each other's data, exactly as tenants never do. The webhook dispatcher is off
  * unless `env` turns it on (`TIMECARD_WEBHOOK_DISPATCHER: "true"`): tests drive it by hand with
- * `server.app.webhooks.dispatcher.runDue()`, and no test sends traffic beyond loopback.
+ * `server.app.webhooks.dispatcher.runDue()`, and no test sends traffic beyond loopback. Host
+ * names resolve through `server.hosts`, never the real DNS.
  */
-export function useTestServer(env: Record<string, string> = {}): TestServer {
-  const server = {} as { -readonly [K in keyof TestServer]: TestServer[K] };
+export function useTestServer(env: Record<string, string> = {}, options: TestServerOptions = {}): TestServer {
+  const hosts = new Map<string, string[]>([["localhost", ["127.0.0.1"]]]);
+  const server = { hosts } as { -readonly [K in keyof TestServer]: TestServer[K] };
   const clock = {
     now: new Date(),
     set(at: Date | string) {
@@ -46,22 +62,69 @@ export function useTestServer(env: Record<string, string> = {}): TestServer {
       clock.now = new Date(clock.now.getTime() + ms);
     },
   };
+  let database: IsolatedDatabase | undefined;
   beforeAll(async () => {
+    database = options.ownDatabase ? await createIsolatedDatabase() : undefined;
     const config = {
       ...loadServerConfig({ TIMECARD_MASTER_KEY: "a".repeat(64), TIMECARD_WEBHOOK_DISPATCHER: "false", ...env }),
-      storage: testStorageConfig(),
+      storage: database?.storage ?? testStorageConfig(),
     };
     const storage = await openStorage(config.storage);
-    const app = await createApp({ config, storage, now: () => clock.now });
+    const app = await createApp({ config, storage, now: () => clock.now, resolveHost: tableResolver(hosts) });
     await app.ready();
     Object.assign(server, { app, storage, config, clock });
   }, 60_000);
   afterAll(async () => {
     await server.app?.close();
     await server.storage?.close();
+    await database?.drop();
   });
   Object.assign(server, { clock });
   return server;
+}
+
+/** A database of its own for one test file: a new PostgreSQL database, or an in-memory PGlite. */
+export interface IsolatedDatabase {
+  readonly storage: ServerConfig["storage"];
+  /** Drops the PostgreSQL database (nothing for PGlite). */
+  drop(): Promise<void>;
+}
+
+/** Creates an empty database on the test PostgreSQL cluster (or names an in-memory PGlite). */
+export async function createIsolatedDatabase(): Promise<IsolatedDatabase> {
+  const base = testStorageConfig();
+  if (base.kind !== "postgres") return { storage: base, drop: async () => {} };
+  const name = `timecard_test_${randomBytes(6).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: base.url });
+  await admin.connect();
+  try {
+    await admin.query(`create database ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(base.url);
+  url.pathname = `/${name}`;
+  return {
+    storage: { kind: "postgres", url: url.toString() },
+    async drop() {
+      const client = new pg.Client({ connectionString: base.url });
+      await client.connect();
+      try {
+        await client.query(`drop database if exists ${name} with (force)`);
+      } finally {
+        await client.end();
+      }
+    },
+  };
+}
+
+/** Resolves names from `hosts` only. */
+export function tableResolver(hosts: Map<string, string[]>) {
+  return async (host: string): Promise<readonly string[]> => {
+    const addresses = hosts.get(host.toLowerCase());
+    if (!addresses) throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: "ENOTFOUND" });
+    return addresses;
+  };
 }
 
 /** One user of a test organization with their keys. */

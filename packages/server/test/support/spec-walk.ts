@@ -266,7 +266,10 @@ export function pathValues(op: SpecOp, ids: IdsByPrefix): Record<string, string>
   return Object.fromEntries(
     op.pathParams.map((p) => {
       const prefix = idPrefixOf(p.schema);
-      return [p.name, (prefix ? idOf(ids, prefix) : undefined) ?? String(p.example ?? sampleValue(p.schema))];
+      // A parameter that is not an id (an incoming webhook's `token`) is given by its name.
+      const named = ids[p.name];
+      const value = prefix ? idOf(ids, prefix) : typeof named === "string" ? named : undefined;
+      return [p.name, value ?? String(p.example ?? sampleValue(p.schema))];
     }),
   );
 }
@@ -514,7 +517,10 @@ export async function idsOfOrganization(
 
 // --- real resources ----------------------------------------------------------------------
 
-/** What `createResources` made: ids by prefix (the newest of each kind; employees: the employee, then the colleague). */
+/**
+ * What `createResources` made: ids by prefix (the newest of each kind; employees: the employee,
+ * then the colleague), and `token`, the incoming webhook's secret URL token.
+ */
 export type Resources = Record<string, string | string[]>;
 
 /**
@@ -543,8 +549,12 @@ export async function createResources(server: TestServer, world: World): Promise
       description: "Payroll sync",
     });
   }
+  let hookToken: string | undefined;
   if (has("createIncomingWebhook")) {
-    await post(world.admin.key, "createIncomingWebhook", "/v1/incoming-webhooks", { name: "Slack /track command" });
+    const hook = await post(world.admin.key, "createIncomingWebhook", "/v1/incoming-webhooks", {
+      name: "Slack /track command",
+    });
+    hookToken = new URL((hook as unknown as { url: string }).url).pathname.split("/").pop();
   }
   if (has("createProject")) {
     projectId = (
@@ -606,6 +616,7 @@ export async function createResources(server: TestServer, world: World): Promise
   // The newest of each kind (the key made above, not the admin's own), and the world's employee.
   const out: Resources = Object.fromEntries(Object.entries(all).map(([prefix, ids]) => [prefix, ids.at(-1) as string]));
   out.emp = [world.employee.id, world.colleague.id];
+  if (hookToken) out.token = hookToken;
   return out;
 }
 

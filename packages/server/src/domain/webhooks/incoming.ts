@@ -383,6 +383,9 @@ export async function runIncomingAction(hook: IncomingHook, body: IncomingAction
       await field404("body.session_id", "a session", () => deleteSession(ctx, body.session_id));
       return done(toSession(row));
     }
+    default:
+      // Validation refuses anything else first; never answer an empty 200.
+      throw invalidField("body.action", "is not one of the known actions");
   }
 }
 
