@@ -1,5 +1,5 @@
 import { newId } from "../ids.js";
-import type { Actor, DomainContext } from "./actor.js";
+import type { Actor, Db, DomainContext } from "./actor.js";
 
 /** The change of each field: what it was, what it became. Never holds a secret. */
 export type Changes = Record<string, { from: unknown; to: unknown }>;
@@ -27,6 +27,46 @@ export async function recordChange(
       request_id: ctx.request.id,
       user_agent: ctx.request.userAgent,
       ip: ctx.request.ip,
+      resource_type: change.resourceType,
+      resource_id: change.resourceId,
+      changes: change.changes ? JSON.stringify(change.changes) : null,
+    })
+    .execute();
+}
+
+/**
+ * Records a change Timecard made itself (no request, no caller: `actor.type` `system`), such as
+ * an endpoint disabled because it answered 410 Gone, in the caller's transaction.
+ */
+export async function recordSystemChange(
+  db: Db,
+  change: {
+    organizationId: string;
+    at: Date;
+    action: string;
+    resourceType: string;
+    resourceId: string;
+    changes?: Changes | null;
+  },
+): Promise<void> {
+  await db
+    .insertInto("audit_log")
+    .values({
+      id: newId("aud", change.at),
+      organization_id: change.organizationId,
+      occurred_at: change.at,
+      actor_type: "system",
+      actor_employee_id: null,
+      actor_api_key_id: null,
+      actor_oauth_app_id: null,
+      action: change.action,
+      method: null,
+      path: null,
+      status: null,
+      duration_ms: null,
+      request_id: null,
+      user_agent: null,
+      ip: null,
       resource_type: change.resourceType,
       resource_id: change.resourceId,
       changes: change.changes ? JSON.stringify(change.changes) : null,

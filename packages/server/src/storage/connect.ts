@@ -51,6 +51,9 @@ export async function openStorage(config: StorageConfig): Promise<Storage> {
             : pg.types.getTypeParser(oid, format),
     };
     const pool = new pg.Pool({ connectionString: config.url, max: 10, types });
+    // An idle connection that PostgreSQL drops (a restart, a failover, a terminated backend) is
+    // replaced at the next query; unheard, pg's error event would end the process.
+    pool.on("error", () => {});
     db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     close = () => db.destroy();
     listen = async (channel, onNotify) => {

@@ -2,9 +2,10 @@ import { performance } from "node:perf_hooks";
 import type { FastifyBaseLogger } from "fastify";
 import { type Kysely, type RawBuilder, sql } from "kysely";
 import type { WebhookConfig } from "../../config.js";
-import { newId, randomBase62 } from "../../ids.js";
+import { randomBase62 } from "../../ids.js";
 import type { Storage } from "../../storage/connect.js";
 import type { Database, EventRow, WebhookAttemptRecord, WebhookDeliveryRow } from "../../storage/schema.js";
+import { recordSystemChange } from "../audit.js";
 import { toEvent } from "../event-log.js";
 import { WEBHOOK_CHANNEL } from "../events.js";
 import { postWebhook } from "./http-post.js";
@@ -471,32 +472,14 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
         .where("endpoint_id", "=", delivery.endpoint_id)
         .where("status", "=", "RETRYING")
         .execute();
-      await trx
-        .insertInto("audit_log")
-        .values({
-          id: newId("aud", at),
-          organization_id: disabled.organization_id,
-          occurred_at: at,
-          actor_type: "system",
-          actor_employee_id: null,
-          actor_api_key_id: null,
-          actor_oauth_app_id: null,
-          action: "webhook_endpoint.updated",
-          method: null,
-          path: null,
-          status: null,
-          duration_ms: null,
-          request_id: null,
-          user_agent: null,
-          ip: null,
-          resource_type: "webhook_endpoint",
-          resource_id: delivery.endpoint_id,
-          changes: JSON.stringify({
-            enabled: { from: true, to: false },
-            disabled_reason: { from: null, to: "gone_410" },
-          }),
-        })
-        .execute();
+      await recordSystemChange(trx, {
+        organizationId: disabled.organization_id,
+        at,
+        action: "webhook_endpoint.updated",
+        resourceType: "webhook_endpoint",
+        resourceId: delivery.endpoint_id,
+        changes: { enabled: { from: true, to: false }, disabled_reason: { from: null, to: "gone_410" } },
+      });
       log.warn({ endpoint: delivery.endpoint_id }, "webhook endpoint answered 410 Gone: disabled it");
     });
   }
