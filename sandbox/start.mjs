@@ -145,6 +145,8 @@ async function startSandbox() {
     `  ${direct}  the server directly, without validation (for load tests)`,
     `  Seed ${server.SEED_VERSION}: October 2026 of two organizations, with a few sessions running now.`,
     "  Reset it: POST /v1/sandbox/reset with an admin key. Keys below allow 10,000 requests an hour.",
+    "  Webhooks: endpoints may point at localhost, retries come after 5 s, 15 s, 30 s, 1 min and 2 min;",
+    "  POST /v1/sandbox/trigger sends any event type (or run examples/webhook-receiver.ts).",
   ];
   const byOrganization = new Map();
   for (const k of server.SANDBOX_KEYS)
