@@ -3,6 +3,7 @@
 //   spec/src/*.yaml            -> spec/openapi.yaml                         (bundle)
 //   spec/openapi.yaml          -> packages/sdk/src/generated/schema.ts      (openapi-typescript)
 //                              -> packages/sdk/src/generated/operations.ts  (operation table)
+//                              -> packages/sdk/src/generated/methods.ts     (the SDK's methods, grouped by tag)
 //                              -> packages/webhooks/src/generated/events.ts (webhook event union)
 //                              -> packages/server/src/generated/openapi.json (the server's routes and validation)
 // `--check` writes nothing and fails when any file differs from what it would write (CI).
@@ -147,6 +148,225 @@ export const WEBHOOK_EVENT_TYPES = ${JSON.stringify(names, null, 2).replace(/\n/
 `;
 }
 
+// The SDK's methods: `timecard.<group>.<method>(...pathParams, input?, options?)`.
+// Naming rule: group = the tag in camelCase ("API Keys" -> apiKeys, "OAuth Apps" -> oauthApps);
+// method = the operationId's leading verb + what remains once the group's resource noun (the
+// tag's words, plural or singular, or an alias from METHOD_NOUNS; longest first, whole words,
+// first match) is removed: listSessions -> sessions.list, approveLeaveRequest -> leave.approve,
+// listLeaveBalances -> leave.listBalances, createWebhookEndpoint -> webhooks.createEndpoint.
+// METHOD_OVERRIDES names the few where the rule reads badly; METHOD_SKIPPED stays on the raw client.
+
+/** Extra resource nouns of a tag, for tags named after the area rather than the resource. */
+const METHOD_NOUNS = {
+  Leave: ["LeaveRequests", "LeaveRequest"],
+  "Audit Log": ["AuditEntries", "AuditEntry"],
+  Compliance: ["ComplianceAlerts", "ComplianceAlert"],
+};
+
+/** operationId -> method name, where the rule's name reads badly. */
+const METHOD_OVERRIDES = {
+  listSessionActivities: "listForSession", // rule: activities.listSession
+  submitSessionActivities: "submit", // rule: activities.submitSession
+};
+
+/** Operations without a method (reason), reachable through `timecard.raw`. */
+const METHOD_SKIPPED = {
+  authorizeOAuth: "a browser redirect answering HTML, not an API call",
+  createOAuthToken: "an OAuth client endpoint with a form-encoded body (RFC 6749 §4.1.3)",
+  revokeOAuthToken: "an OAuth client endpoint with a form-encoded body (RFC 7009)",
+  downloadExportFile: "answers a file (CSV, XML, XLSX), not JSON",
+};
+
+const camel = (name) => name.replace(/_([a-z])/g, (_, c) => c.toUpperCase());
+
+function groupName(tag) {
+  return tag
+    .split(/\s+/)
+    .map((word, i) => (i === 0 ? word.toLowerCase() : word[0].toUpperCase() + word.slice(1).toLowerCase()))
+    .join("");
+}
+
+function tagNouns(tag) {
+  const words = tag.split(/\s+/);
+  const last = words.at(-1);
+  const singular = last.endsWith("ies") ? `${last.slice(0, -3)}y` : last.replace(/([^s])s$/, "$1");
+  const head = words.slice(0, -1).join("");
+  return [...(METHOD_NOUNS[tag] ?? []), head + last, head + singular].sort((a, b) => b.length - a.length);
+}
+
+/** The method name of an operation under its tag (the rule above, then METHOD_OVERRIDES). */
+function methodName(operationId, tag) {
+  if (METHOD_OVERRIDES[operationId]) return METHOD_OVERRIDES[operationId];
+  const [, verb, rest] = operationId.match(/^([a-z]+)(.*)$/);
+  const lower = rest.toLowerCase();
+  for (const noun of tagNouns(tag)) {
+    let at = lower.indexOf(noun.toLowerCase());
+    while (at !== -1) {
+      const end = at + noun.length;
+      const boundary = /[A-Z]/.test(rest[at]) && (end === rest.length || /[A-Z]/.test(rest[end]));
+      if (boundary) return verb + rest.slice(0, at) + rest.slice(end);
+      at = lower.indexOf(noun.toLowerCase(), at + 1);
+    }
+  }
+  return verb + rest;
+}
+
+function successOf(spec, op) {
+  const status = Object.keys(op.responses).find((code) => code.startsWith("2"));
+  const response = deref(spec, op.responses[status]);
+  const schema = response.content?.["application/json"]?.schema;
+  return { status, response, schema: schema && deref(spec, schema) };
+}
+
+function isPage(spec, schema) {
+  const props = schema?.properties;
+  return Boolean(props?.data && deref(spec, props.data).type === "array" && props.has_more && props.next_cursor);
+}
+
+function defaultedProperties(spec, body) {
+  const schema = body && deref(spec, body.content["application/json"].schema);
+  return Object.entries(schema?.properties ?? {})
+    .filter(([name, prop]) => !schema.required?.includes(name) && deref(spec, prop).default !== undefined)
+    .map(([name]) => name);
+}
+
+function methodsModule(spec) {
+  const groups = new Map();
+  const tagDescriptions = new Map((spec.tags ?? []).map((t) => [t.name, t.description ?? ""]));
+  const ids = [];
+  for (const [path, item] of Object.entries(spec.paths)) {
+    for (const method of METHODS) {
+      const op = item[method];
+      if (!op) continue;
+      ids.push(op.operationId);
+      if (METHOD_SKIPPED[op.operationId]) continue;
+      const tag = op.tags[0];
+      const params = [...(item.parameters ?? []), ...(op.parameters ?? [])].map((p) => deref(spec, p));
+      const query = params.filter((p) => p.in === "query");
+      const body = op.requestBody && deref(spec, op.requestBody);
+      if (body && !body.content["application/json"]) throw new Error(`${op.operationId}: no JSON body; skip it`);
+      if (body && query.length) throw new Error(`${op.operationId}: both a body and a query; extend the generator`);
+      const success = successOf(spec, op);
+      if (success.response.content && !success.schema) throw new Error(`${op.operationId}: not JSON; skip it`);
+      const name = methodName(op.operationId, tag);
+      const group = groupName(tag);
+      if (!groups.has(group)) groups.set(group, { tag, methods: [] });
+      const methods = groups.get(group).methods;
+      if (methods.some((m) => m.name === name)) throw new Error(`two methods named ${group}.${name}`);
+      methods.push({
+        name,
+        operationId: op.operationId,
+        method: method.toUpperCase(),
+        path,
+        summary: op.summary,
+        deprecated: op.deprecated === true,
+        pathParams: params
+          .filter((p) => p.in === "path")
+          .map((p) => ({ name: p.name, string: deref(spec, p.schema).type === "string" })),
+        input: body ? "body" : query.length ? "query" : null,
+        inputRequired: body ? body.required === true : query.some((p) => p.required),
+        page: isPage(spec, success.schema),
+        defaulted: defaultedProperties(spec, body),
+      });
+    }
+  }
+  for (const id of [...Object.keys(METHOD_OVERRIDES), ...Object.keys(METHOD_SKIPPED)])
+    if (!ids.includes(id)) throw new Error(`scripts/generate.mjs names ${id}, which the spec no longer has`);
+
+  const defaulted = [...groups.values()]
+    .flatMap((g) => g.methods)
+    .filter((m) => m.defaulted.length)
+    .sort((a, b) => a.operationId.localeCompare(b.operationId))
+    .map((m) => `  ${m.operationId}: ${m.defaulted.map((k) => JSON.stringify(k)).join(" | ")};`);
+  const sorted = [...groups.entries()].sort(([a], [b]) => a.localeCompare(b));
+  const pascal = (group) => group[0].toUpperCase() + group.slice(1);
+  const interfaces = [];
+  const table = [];
+  for (const [group, { tag, methods }] of sorted) {
+    methods.sort((a, b) => a.name.localeCompare(b.name));
+    const lines = [];
+    const rows = [];
+    for (const m of methods) {
+      const id = JSON.stringify(m.operationId);
+      const args = m.pathParams.map(
+        (p) => `${camel(p.name)}: ${p.string ? "string" : `operations[${id}]["parameters"]["path"]["${p.name}"]`}`,
+      );
+      if (m.input === "body") args.push(`body${m.inputRequired ? "" : "?"}: OperationBody<${id}>`);
+      if (m.input === "query") args.push(`query${m.inputRequired ? "" : "?"}: OperationQuery<${id}>`);
+      args.push("options?: RequestOptions");
+      const returns = m.page
+        ? `PagePromise<OperationItem<${id}>, WithLastResponse<OperationResult<${id}>>>`
+        : `Promise<WithLastResponse<OperationResult<${id}>>>`;
+      const doc = [`${m.summary}: \`${m.method} ${m.path}\` (\`${m.operationId}\`).`];
+      if (m.page) doc.push("Await it for the first page, or iterate it (`for await`) for every item across pages.");
+      if (m.deprecated) doc.push("@deprecated See the API reference for its replacement.");
+      lines.push(`  /**\n${doc.map((d) => `   * ${d}`).join("\n   *\n")}\n   */`);
+      lines.push(`  ${m.name}(${args.join(", ")}): ${returns};`);
+      rows.push(`    ${m.name}: ${JSON.stringify([m.method, m.path, m.input, m.page ? 1 : 0])},`);
+    }
+    // The tag description's first sentence.
+    const about = (tagDescriptions.get(tag) ?? "").replace(/\s+/g, " ").match(/^.*?[.:](?=\s|$)/)?.[0] ?? tag;
+    interfaces.push(`/** ${tag}: ${about} */\nexport interface ${pascal(group)}Methods {\n${lines.join("\n")}\n}`);
+    table.push(`  ${group}: {\n${rows.join("\n")}\n  },`);
+  }
+  return `${HEADER}
+import type { PagePromise, RequestOptions, WithLastResponse } from "../core/index.js";
+import type { operations } from "./schema.js";
+
+type JsonBody<Id extends keyof operations> =
+  NonNullable<operations[Id]["requestBody"]> extends { content: { "application/json": infer Body } } ? Body : never;
+
+// Body properties with a default in the spec, which openapi-typescript types as required;
+// the server fills them in, so the methods take them as optional.
+interface DefaultedBodyProperties {
+${defaulted.join("\n")}
+}
+
+/** The JSON body an operation takes (properties with a server default optional): \`OperationBody<"createEmployee">\`. */
+export type OperationBody<Id extends keyof operations> = Id extends keyof DefaultedBodyProperties
+  ? Omit<JsonBody<Id>, DefaultedBodyProperties[Id]> & Partial<Pick<JsonBody<Id>, DefaultedBodyProperties[Id] & keyof JsonBody<Id>>>
+  : JsonBody<Id>;
+
+/** The query parameters an operation takes: \`OperationQuery<"listSessions">\`. */
+export type OperationQuery<Id extends keyof operations> = NonNullable<operations[Id]["parameters"]["query"]>;
+
+type SuccessStatus = 200 | 201 | 202 | 204;
+
+/** What an operation answers on success (\`void\` for an empty answer): \`OperationResult<"getSession">\`. */
+export type OperationResult<Id extends keyof operations> = {
+  [Status in keyof operations[Id]["responses"] & SuccessStatus]: operations[Id]["responses"][Status] extends {
+    content: { "application/json": infer Result };
+  }
+    ? Result
+    : void;
+}[keyof operations[Id]["responses"] & SuccessStatus];
+
+/** One item of a list operation's pages: \`OperationItem<"listSessions">\`. */
+export type OperationItem<Id extends keyof operations> =
+  OperationResult<Id> extends { data: readonly (infer Item)[] } ? Item : never;
+
+${interfaces.join("\n\n")}
+
+/** Every method of the client, grouped by the spec's tags. */
+export interface TimecardMethods {
+${sorted.map(([group, { tag }]) => `  /** ${tag}. */\n  ${group}: ${pascal(group)}Methods;`).join("\n")}
+}
+
+/** How a method calls the API: HTTP method, path template, input (JSON body, query or none), paginated (1). */
+export type MethodRoute = readonly [
+  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE",
+  path: string,
+  input: "body" | "query" | null,
+  paginated: 0 | 1,
+];
+
+/** The route of every method, by group and name. @internal */
+export const METHOD_ROUTES = {
+${table.join("\n")}
+} as const satisfies Record<keyof TimecardMethods, Record<string, MethodRoute>>;
+`;
+}
+
 async function outputs() {
   const bundled = bundleSpec();
   const spec = parse(bundled);
@@ -154,6 +374,7 @@ async function outputs() {
   files.set(SPEC_PATH, bundled);
   files.set(join(ROOT, "packages/sdk/src/generated/schema.ts"), await typesFor(spec));
   files.set(join(ROOT, "packages/sdk/src/generated/operations.ts"), operationTable(spec));
+  files.set(join(ROOT, "packages/sdk/src/generated/methods.ts"), methodsModule(spec));
   // The server routes and validates from the contract itself, shipped inside its package.
   files.set(join(ROOT, "packages/server/src/generated/openapi.json"), `${JSON.stringify(spec)}\n`);
   const events = await eventTypes(spec);

@@ -1,4 +1,7 @@
+import { readFileSync } from "node:fs";
 import { defineConfig } from "tsup";
+
+const { version } = JSON.parse(readFileSync(new URL("./package.json", import.meta.url), "utf8")) as { version: string };
 
 export default defineConfig({
   entry: ["src/index.ts"],
@@ -7,4 +10,6 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   target: "node20",
+  // The version in the User-Agent header (src/core/version.ts).
+  define: { __TIMECARD_SDK_VERSION__: JSON.stringify(version) },
 });
