@@ -1,6 +1,6 @@
 // The reference server for benchmarks, in its own process: in-memory PGlite, one organization
-// with an admin whose key allows 10,000 requests an hour, and a month of sessions.
-// Prints one JSON line { url, key } when it listens.
+// with an admin whose key allows 10,000 requests an hour (BENCH_RATE_LIMIT_PER_HOUR overrides it),
+// and a month of sessions. Prints one JSON line { url, key } when it listens.
 import {
   createApp,
   createOrganization,
@@ -21,7 +21,7 @@ const { secret } = await issueApiKey(db, {
   name: "bench",
   scope: "full",
   mode: "test",
-  rateLimitPerHour: 10_000,
+  rateLimitPerHour: Number(process.env.BENCH_RATE_LIMIT_PER_HOUR) || 10_000,
 });
 const day = 24 * 3600 * 1000;
 const start = Date.UTC(2026, 9, 1, 7);

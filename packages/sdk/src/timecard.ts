@@ -1,13 +1,19 @@
-import { verifyWebhook, verifyWebhookAsync } from "@timecard/webhooks";
+import { type VerifyWebhookOptions, verifyWebhook, verifyWebhookAsync, type WebhookEvent } from "@timecard/webhooks";
 import { type Core, createCore, type Page, paginate, type RequestOptions, type TimecardOptions } from "./core/index.js";
 import { METHOD_ROUTES, type MethodRoute, type TimecardMethods, type WebhooksMethods } from "./generated/methods.js";
 
 /** `timecard.webhooks`: the webhook endpoint and delivery methods, and the signature verifier. */
 export interface TimecardWebhooks extends WebhooksMethods {
-  /** Verifies a delivery's signature and returns the typed event (re-exported from `@timecard/webhooks`). */
-  readonly verify: typeof verifyWebhook;
-  /** `verify` on WebCrypto, for runtimes without `node:crypto` (re-exported from `@timecard/webhooks`). */
-  readonly verifyAsync: typeof verifyWebhookAsync;
+  // Spelled out rather than `typeof verifyWebhook`, whose JSDoc links to names of `@timecard/webhooks`
+  // that this package's reference does not hold.
+  /**
+   * Verifies a delivery's signature and returns the typed event: `verifyWebhook` of `@timecard/webhooks`.
+   * Throws its `WebhookVerificationError` when a header is missing or malformed, the timestamp is
+   * outside the tolerance, or no signature matches. Uses `node:crypto`.
+   */
+  readonly verify: (options: VerifyWebhookOptions) => WebhookEvent;
+  /** `verify` on WebCrypto, for runtimes without `node:crypto`: `verifyWebhookAsync` of `@timecard/webhooks`. */
+  readonly verifyAsync: (options: VerifyWebhookOptions) => Promise<WebhookEvent>;
 }
 
 /** The Timecard client: the generated methods grouped by tag, the raw typed client and the rate-limit state. */

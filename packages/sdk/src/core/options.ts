@@ -38,7 +38,8 @@ export interface TimecardOptions {
   baseUrl?: string;
   /**
    * The `fetch` to use, called with one `Request` per attempt (as openapi-fetch calls it); default
-   * `globalThis.fetch`, looked up at each request (so interceptors installed later, like MSW's, apply).
+   * `globalThis.fetch`, looked up at each request (so interceptors installed later, like MSW's, apply)
+   * and called with the URL and init.
    */
   fetch?: (request: Request) => Promise<Response>;
   /** Milliseconds to wait for each attempt's response headers; default 60 000. */

@@ -117,7 +117,6 @@ export function createSend(config: SendConfig): Send {
     const userSignal = request.signal;
     if (userSignal?.aborted) throw userSignal.reason;
 
-    const fetchImpl = config.fetch ?? globalThis.fetch;
     const { method, url, headers, body } = request;
     headers.set("User-Agent", config.userAgent);
     let idempotencyKey = headers.get("idempotency-key");
@@ -156,7 +155,12 @@ export function createSend(config: SendConfig): Send {
       const started = now();
       let response: Response;
       try {
-        response = await fetchImpl(new Request(url, { method, headers, body, signal: controller.signal }));
+        const init = { method, headers, body, signal: controller.signal };
+        // The global fetch takes the URL and init as they are: a Request would turn the body into
+        // a stream, which undici then sends chunked, at a cost of a tenth of a millisecond a call.
+        response = await (config.fetch === undefined
+          ? globalThis.fetch(url, init)
+          : config.fetch(new Request(url, init)));
       } catch (error) {
         release();
         if (userSignal?.aborted) throw userSignal.reason;
