@@ -1,4 +1,5 @@
-import { type VerifyWebhookOptions, verifyWebhook, verifyWebhookAsync, type WebhookEvent } from "@timecard/webhooks";
+// The WebCrypto verifier: the client loads no `node:*` module, so it runs wherever `fetch` does.
+import { type VerifyWebhookOptions, verifyWebhookAsync, type WebhookEvent } from "@timecard/webhooks/web";
 import { type Core, createCore, type Page, paginate, type RequestOptions, type TimecardOptions } from "./core/index.js";
 import { METHOD_ROUTES, type MethodRoute, type TimecardMethods, type WebhooksMethods } from "./generated/methods.js";
 
@@ -7,13 +8,13 @@ export interface TimecardWebhooks extends WebhooksMethods {
   // Spelled out rather than `typeof verifyWebhook`, whose JSDoc links to names of `@timecard/webhooks`
   // that this package's reference does not hold.
   /**
-   * Verifies a delivery's signature and returns the typed event: `verifyWebhook` of `@timecard/webhooks`.
-   * Throws its `WebhookVerificationError` when a header is missing or malformed, the timestamp is
-   * outside the tolerance, or no signature matches. Uses `node:crypto`.
+   * Verifies a delivery's signature and resolves to the typed event: `verifyWebhookAsync` of
+   * `@timecard/webhooks/web` (WebCrypto, in Node, browsers and edge runtimes alike). Rejects with
+   * its `WebhookVerificationError` when a header is missing or malformed, the timestamp is outside
+   * the tolerance, or no signature matches. For a synchronous verifier on Node, import
+   * `verifyWebhook` from `@timecard/webhooks`.
    */
-  readonly verify: (options: VerifyWebhookOptions) => WebhookEvent;
-  /** `verify` on WebCrypto, for runtimes without `node:crypto`: `verifyWebhookAsync` of `@timecard/webhooks`. */
-  readonly verifyAsync: (options: VerifyWebhookOptions) => Promise<WebhookEvent>;
+  readonly verify: (options: VerifyWebhookOptions) => Promise<WebhookEvent>;
 }
 
 /** The Timecard client: the generated methods grouped by tag, the raw typed client and the rate-limit state. */
@@ -45,7 +46,7 @@ export function createTimecard(options: TimecardOptions = {}): Timecard {
     for (const [name, route] of Object.entries(routes)) methods[name] = bindRoute(core, `${group}.${name}`, route);
     groups[group] = methods;
   }
-  Object.assign(groups.webhooks as object, { verify: verifyWebhook, verifyAsync: verifyWebhookAsync });
+  Object.assign(groups.webhooks as object, { verify: verifyWebhookAsync });
   return Object.defineProperties(groups, {
     raw: { value: core.raw, enumerable: true },
     rateLimit: { get: () => core.rateLimit, enumerable: true },
