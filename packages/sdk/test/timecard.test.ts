@@ -1,6 +1,6 @@
 import { inspect } from "node:util";
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from "vitest";
-import { createWorld, useTestServer, type World } from "../../server/test/support/harness.js";
+import type { World } from "../../server/test/support/harness.js";
 import { type Receiver, startReceiver } from "../../server/test/support/webhook-receiver.js";
 import {
   type ApiSchema,
@@ -14,44 +14,15 @@ import {
   TimecardError,
   ValidationError,
 } from "../src/index.js";
+import { at, T0, thrown, useSdkTestServer } from "./server-support.js";
 
 // The generated methods against the real reference server, in this process on a loopback
 // port: one realistic flow per resource, the typed errors the server answers, pagination
 // across real pages and the rate-limit headers. Each test makes its own organization.
+// More flows, one per remaining resource, are in timecard-flows.test.ts.
 
-const T0 = "2026-10-05T07:30:00.000Z";
-const server = useTestServer({ TIMECARD_WEBHOOK_ALLOWLIST: "127.0.0.0/8" }, { ownDatabase: true });
-let baseUrl: string;
-
-beforeAll(async () => {
-  server.clock.set(T0);
-  baseUrl = await server.app.listen({ port: 0, host: "127.0.0.1" });
-});
-
-/** A world and a client for each of its users. */
-async function setUp() {
-  const world = await createWorld(server);
-  const client = (apiKey: string) => createTimecard({ apiKey, baseUrl, maxRetries: 0 });
-  return {
-    world,
-    admin: client(world.admin.key),
-    manager: client(world.manager.key),
-    employee: client(world.employee.key),
-  };
-}
-
-/** The minutes after T0 as an ISO timestamp. */
-const at = (minutes: number) => new Date(Date.parse(T0) + minutes * 60_000).toISOString();
-
-/** Runs `fn` and answers what it threw. */
-async function thrown(fn: () => Promise<unknown>): Promise<unknown> {
-  try {
-    await fn();
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected the call to throw");
-}
+const sdk = useSdkTestServer({ TIMECARD_WEBHOOK_ALLOWLIST: "127.0.0.0/8" }, { ownDatabase: true });
+const { server, setUp } = sdk;
 
 describe("employees", () => {
   it("creates, reads, updates, finds and deactivates an employee", async () => {
@@ -153,7 +124,7 @@ describe("API keys", () => {
     const { world, admin } = await setUp();
     const key = await admin.apiKeys.create({ name: "CI", scope: "read" });
     expect(key).toMatchObject({ id: expect.stringMatching(/^key_/), scope: "read", secret: expect.any(String) });
-    const ci = createTimecard({ apiKey: key.secret, baseUrl, maxRetries: 0 });
+    const ci = createTimecard({ apiKey: key.secret, baseUrl: sdk.baseUrl, maxRetries: 0 });
     expect((await ci.me.get()).user.id).toBe(world.admin.id);
 
     const rotated = await admin.apiKeys.rotate(key.id, { expire_current_in_seconds: 0 });
@@ -161,7 +132,7 @@ describe("API keys", () => {
     expect(await thrown(() => ci.me.get())).toBeInstanceOf(AuthenticationError);
 
     await admin.apiKeys.revoke(rotated.id);
-    const refused = await thrown(() => createTimecard({ apiKey: rotated.secret, baseUrl }).me.get());
+    const refused = await thrown(() => createTimecard({ apiKey: rotated.secret, baseUrl: sdk.baseUrl }).me.get());
     expect(refused).toBeInstanceOf(AuthenticationError);
     expect(refused).toMatchObject({ status: 401, code: "key_revoked" });
     // The key is in no part of the error, however it is printed.
@@ -189,7 +160,7 @@ describe("webhooks", () => {
 
     const test = await admin.webhooks.testEndpoint(endpoint.id);
     const [request] = await receiver.waitFor(1);
-    const event = admin.webhooks.verify({
+    const event = await admin.webhooks.verify({
       payload: request?.body ?? "",
       headers: request?.headers ?? {},
       secret: endpoint.secret,
@@ -210,7 +181,7 @@ describe("events and the audit log", () => {
     const requests: string[] = [];
     const admin = createTimecard({
       apiKey: world.admin.key,
-      baseUrl,
+      baseUrl: sdk.baseUrl,
       onRequest: (info) => {
         requests.push(info.url);
       },
@@ -291,7 +262,7 @@ describe("rate limits and the raw client", () => {
     const low: RateLimitState[] = [];
     const admin = createTimecard({
       apiKey: world.admin.key,
-      baseUrl,
+      baseUrl: sdk.baseUrl,
       rateLimitLowThreshold: 10_000,
       onRateLimitLow: (state) => low.push(state),
     });
