@@ -87,11 +87,11 @@ describe.skipIf(!CHROMIUM && !process.env.CI)("@timecard/sdk in headless Chromiu
     page.on("pageerror", (error) => failures.push(String(error)));
     page.on("requestfailed", (request) => failures.push(`${request.url()} ${request.failure()?.errorText}`));
     await page.goto(siteUrl);
-    await page.waitForFunction("window.sdk !== undefined", { timeout: 20_000 });
+    await page.waitForFunction("globalThis.sdk !== undefined", { timeout: 20_000 });
     const result = await page.evaluate(
       async (baseUrl, apiKey) => {
         // biome-ignore lint/suspicious/noExplicitAny: the page's module, as loaded
-        const { createTimecard, NotFoundError } = (window as any).sdk;
+        const { createTimecard, NotFoundError } = (globalThis as any).sdk;
         const timecard = createTimecard({ baseUrl, apiKey });
         const me = await timecard.me.get();
         const names: string[] = [];
@@ -101,7 +101,8 @@ describe.skipIf(!CHROMIUM && !process.env.CI)("@timecard/sdk in headless Chromiu
         try {
           await timecard.projects.get("prj_0000000000000000");
         } catch (error) {
-          notFound = error instanceof NotFoundError ? `${error.status} ${error.code}` : String(error);
+          const problem = error as { status: number; code: string };
+          notFound = error instanceof NotFoundError ? `${problem.status} ${problem.code}` : String(error);
         }
         return {
           user: me.user.name,

@@ -547,7 +547,7 @@ describe("JSON actions", () => {
     ]);
     expect(entries.every((e) => e.resource_id === hook.id && e.ip !== null)).toBe(true);
     expect(JSON.stringify(entries)).not.toContain(hook.token);
-    const listed = await call(server, world.admin.key, "GET", "/v1/audit-log?resource_id=" + hook.id);
+    const listed = await call(server, world.admin.key, "GET", `/v1/audit-log?resource_id=${hook.id}`);
     expect(listed.status).toBe(200);
   });
 
