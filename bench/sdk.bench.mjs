@@ -11,12 +11,11 @@
 // 2. Size: esbuild bundles (minified, platform neutral) of the SDK's core (src/core: the
 //    runtime without the generated methods) and of the whole entry as a consumer bundles it,
 //    gzipped, beside openapi-fetch's own (aim: core with openapi-fetch under 10 kB gzipped).
-import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { once } from "node:events";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
+import { median, seeded, shuffle, startProcess, stopProcess } from "./support/harness.mjs";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const SDK = `${ROOT}packages/sdk/`;
@@ -29,53 +28,6 @@ const AIM_RATIO = 1.1;
 const AIM_CORE_GZIP = 10 * 1024;
 const LIST_PATH = "/v1/projects";
 const LIST_LIMIT = 25;
-
-async function startProcess(script, args = [], env = {}) {
-  const child = spawn(process.execPath, [`${ROOT}bench/support/${script}`, ...args], {
-    stdio: ["ignore", "pipe", "inherit"],
-    env: { ...process.env, ...env },
-  });
-  child.stdout.setEncoding("utf8");
-  const [line] = await Promise.race([
-    once(child.stdout, "data"),
-    once(child, "exit").then(([code]) => {
-      throw new Error(`${script} exited with ${code}`);
-    }),
-  ]);
-  return { child, ...JSON.parse(line) };
-}
-
-async function stop(child) {
-  if (child.exitCode !== null) return;
-  child.kill("SIGTERM");
-  await once(child, "exit");
-}
-
-/** A seeded PRNG (mulberry32), so every run shuffles the same way. */
-function seeded(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function shuffle(items, random) {
-  for (let i = items.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [items[i], items[j]] = [items[j], items[i]];
-  }
-  return items;
-}
-
-function median(values) {
-  const sorted = Float64Array.from(values).sort();
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
 
 /**
  * Runs `batch` calls of `contender`, `concurrency` at a time; returns the wall time (ms) and
@@ -258,8 +210,8 @@ async function runOverheadBench() {
     }
     return { results, listed, listBytes };
   } finally {
-    if (bare) await stop(bare.child);
-    await stop(server.child);
+    if (bare) await stopProcess(bare.child);
+    await stopProcess(server.child);
   }
 }
 

@@ -1,32 +1,12 @@
 // `pnpm bench server`: authenticated GET /v1/sessions on the reference server (auth, per-key
 // rate limit and audit on, PGlite) against a bare Fastify route answering the same JSON, and
 // the same request through the sandbox's validating Prism proxy, in one run. Needs `pnpm build`.
-import { spawn } from "node:child_process";
-import { once } from "node:events";
-import { fileURLToPath } from "node:url";
 import { load, row } from "./load.mjs";
+import { startProcess, stopProcess } from "./support/harness.mjs";
 import { startPrismProxy } from "./support/prism.mjs";
 
-const DIR = fileURLToPath(new URL(".", import.meta.url));
 const REQUESTS = 2000;
 const PATH = "/v1/sessions?limit=25";
-
-async function startProcess(script, args = []) {
-  const child = spawn(process.execPath, [`${DIR}support/${script}`, ...args], { stdio: ["ignore", "pipe", "inherit"] });
-  child.stdout.setEncoding("utf8");
-  const [line] = await Promise.race([
-    once(child.stdout, "data"),
-    once(child, "exit").then(([code]) => {
-      throw new Error(`${script} exited with ${code}`);
-    }),
-  ]);
-  return { child, ...JSON.parse(line) };
-}
-
-const stop = async (child) => {
-  child.kill("SIGTERM");
-  await once(child, "exit");
-};
 
 const server = await startProcess("timecard-server.mjs");
 const headers = { authorization: `Bearer ${server.key}` };
@@ -54,6 +34,6 @@ try {
   console.log(`ratio via Prism / bare: ${(prismResult.rps / bareResult.rps).toFixed(2)} of the throughput`);
 } finally {
   await prism.stop();
-  await stop(bare.child);
-  await stop(server.child);
+  await stopProcess(bare.child);
+  await stopProcess(server.child);
 }

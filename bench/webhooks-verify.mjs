@@ -7,6 +7,7 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
+import { median, seeded, shuffle } from "./support/harness.mjs";
 
 const PACKAGE = new URL("../packages/webhooks/", import.meta.url);
 const SECRET = `whsec_${Buffer.alloc(24, 0x5a).toString("base64")}`;
@@ -29,32 +30,6 @@ function eventOfSize(bytes) {
     event.data.activities.push({ period_start: "2026-10-01T08:00:00Z", keyboard: i % 97, mouse: i++ % 89, note: "ž" });
   }
   return JSON.stringify(event);
-}
-
-/** A seeded PRNG (mulberry32), so every run shuffles the same way. */
-function seeded(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function shuffle(items, random) {
-  for (let i = items.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [items[i], items[j]] = [items[j], items[i]];
-  }
-  return items;
-}
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
 /** Runs `contender` `batch` times; returns the milliseconds taken. */
