@@ -4,5 +4,6 @@
  * @packageDocumentation
  */
 
+export { CliError, EXIT } from "./errors.js";
 export type { ProgramIO } from "./program.js";
 export { createProgram } from "./program.js";

@@ -1,14 +1,12 @@
-import { OPERATIONS, type OperationInfo } from "@timecard/sdk";
-import { Command } from "commander";
+import { Command, Option } from "commander";
+import type { CommandContext, GlobalOptions } from "./context.js";
+import type { ProgramIO } from "./output.js";
 
-/** What the program writes to; injected so tests can capture it. */
-export interface ProgramIO {
-  readonly stdout: (text: string) => void;
-  readonly stderr: (text: string) => void;
-}
+export type { ProgramIO } from "./output.js";
 
 /**
- * Builds the `timecard` command.
+ * Builds the `timecard` command: the command table only. Each command's module, and the SDK,
+ * is imported inside its action, so `timecard --help` loads nothing but commander.
  *
  * @example
  * ```ts
@@ -18,46 +16,71 @@ export interface ProgramIO {
 export function createProgram(
   version: string,
   io: ProgramIO = { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) },
+  env: NodeJS.ProcessEnv = process.env,
 ): Command {
   const program = new Command("timecard")
     .description("The Timecard API from your terminal: time tracking, leave, payroll exports and webhooks.")
     .version(version, "-v, --version", "print the version")
+    .option("--profile <name>", "the saved profile to use (default: TIMECARD_PROFILE, else the default profile)")
+    .option("--base-url <url>", "the API's origin (default: TIMECARD_BASE_URL, else the profile's)")
+    .option("--json", "print JSON on stdout instead of tables")
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .configureHelp({ showGlobalOptions: true })
     .showHelpAfterError("(run timecard --help for usage)")
     // Throw instead of exiting, so the caller decides exit codes (bin.ts) and tests can run it in-process.
     .exitOverride();
+
+  const context = (command: Command): CommandContext => ({
+    io,
+    env,
+    options: command.optsWithGlobals<GlobalOptions>(),
+  });
+
+  program
+    .command("login")
+    .description("check an API key with GET /v1/me and save it in a profile (the key is read from stdin when piped)")
+    .option("--api-key <key>", "the key (tc_live_… or tc_test_…); prefer stdin, which keeps it out of shell history")
+    .action(async (flags: { apiKey?: string }, command: Command) =>
+      (await import("./commands/login.js")).login(context(command), flags),
+    );
+
+  program
+    .command("logout")
+    .description("forget the key of a profile")
+    .action(async (_flags, command: Command) => (await import("./commands/logout.js")).logout(context(command)));
+
+  program
+    .command("whoami")
+    .description("show who the credential is: user, role, organization, key, mode and rate limit")
+    .action(async (_flags, command: Command) => (await import("./commands/whoami.js")).whoami(context(command)));
+
+  program
+    .command("profiles")
+    .description("list the saved profiles, marking the default and the active one")
+    .action(async (_flags, command: Command) => (await import("./commands/profiles.js")).profiles(context(command)));
+
+  program
+    .command("api")
+    .description("call any endpoint: fields become the query (GET, DELETE) or the JSON body")
+    .argument("<method>", "GET, POST, PUT, PATCH or DELETE")
+    .argument("<path>", "the path, such as /v1/employees")
+    .addOption(
+      new Option("-f, --field <key=value>", "a query parameter or body field; JSON values are parsed; key[]=v appends")
+        .argParser((value: string, previous: string[] = []) => [...previous, value])
+        .default([]),
+    )
+    .option("--paginate", "follow next_cursor and print every item (a JSON array with --json, else JSON lines)")
+    .action(async (method: string, path: string, flags: { field: string[]; paginate?: boolean }, command: Command) =>
+      (await import("./commands/api.js")).api(context(command), method, path, flags),
+    );
 
   program
     .command("operations")
     .description("list every operation of the Timecard API, with the scope and roles it needs")
     .option("--tag <tag>", "only the operations of one resource, such as Sessions")
-    .option("--json", "print JSON instead of a table")
-    .action((options: { tag?: string; json?: boolean }) => {
-      const all = Object.values(OPERATIONS) as readonly OperationInfo[];
-      const rows = options.tag ? all.filter((op) => op.tag.toLowerCase() === options.tag?.toLowerCase()) : all;
-      if (options.tag && rows.length === 0) {
-        const tags = [...new Set(all.map((op) => op.tag))].sort().join(", ");
-        program.error(`error: no operations with tag "${options.tag}"; tags are: ${tags}`, { exitCode: 2 });
-      }
-      if (options.json) {
-        io.stdout(`${JSON.stringify(rows, null, 2)}\n`);
-        return;
-      }
-      io.stdout(formatTable(rows));
-    });
+    .action(async (flags: { tag?: string }, command: Command) =>
+      (await import("./commands/operations.js")).operations(context(command), flags),
+    );
 
   return program;
-}
-
-function formatTable(rows: readonly OperationInfo[]): string {
-  const sorted = [...rows].sort((a, b) => a.tag.localeCompare(b.tag) || a.path.localeCompare(b.path));
-  const cells = sorted.map((op) => [op.tag, op.method, op.path, op.scope ?? "public", op.operationId]);
-  const header = ["RESOURCE", "METHOD", "PATH", "SCOPE", "OPERATION"];
-  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]?.length ?? 0)));
-  const line = (c: readonly string[]) =>
-    `${c
-      .map((v, i) => v.padEnd(widths[i] ?? 0))
-      .join("  ")
-      .trimEnd()}\n`;
-  return [header, ...cells].map(line).join("");
 }
