@@ -24,6 +24,7 @@ export {
   AuthenticationError,
   ConflictError,
   ConnectionError,
+  errorFromResponse,
   type FieldError,
   type LastResponse,
   NotFoundError,

@@ -1,12 +1,10 @@
-import type { ApiError, Timecard } from "@timecard/sdk";
+import type { Timecard } from "@timecard/sdk";
 import { type CommandContext, clientFor } from "../context.js";
 import { CliError, EXIT } from "../errors.js";
 import { json } from "../output.js";
 
 const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
 type Method = (typeof METHODS)[number];
-
-type ApiErrorInit = ConstructorParameters<typeof ApiError>[0];
 
 type RawCall = (
   path: string,
@@ -96,30 +94,6 @@ async function call(
 
 /** The SDK's typed error for an error answer of the raw client (the same classes its methods throw). */
 async function apiError(response: Response, body: unknown): Promise<Error> {
-  const sdk = await import("@timecard/sdk");
-  const problem = (typeof body === "object" && body !== null ? body : {}) as Record<string, unknown>;
-  const text = (v: unknown) => (typeof v === "string" ? v : undefined);
-  const init: ApiErrorInit = {
-    status: response.status,
-    code: text(problem.code) ?? text(problem.error) ?? `http_${response.status}`,
-    title: text(problem.title) ?? response.statusText,
-    detail: text(problem.detail) ?? text(problem.error_description) ?? text(body),
-    errors: Array.isArray(problem.errors) ? problem.errors : undefined,
-    requestId: response.headers.get("x-request-id") ?? text(problem.request_id) ?? null,
-    headers: response.headers,
-    body,
-  };
-  const byStatus: Record<number, new (init: ApiErrorInit) => Error> = {
-    400: sdk.ValidationError,
-    401: sdk.AuthenticationError,
-    403: sdk.PermissionDeniedError,
-    404: sdk.NotFoundError,
-    409: sdk.ConflictError,
-    413: sdk.ValidationError,
-    415: sdk.ValidationError,
-    422: sdk.ValidationError,
-    429: sdk.RateLimitError,
-  };
-  const ErrorClass = byStatus[response.status] ?? (response.status >= 500 ? sdk.ServerError : sdk.ApiError);
-  return new ErrorClass(init);
+  const { errorFromResponse } = await import("@timecard/sdk");
+  return errorFromResponse(response, body);
 }

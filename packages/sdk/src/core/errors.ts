@@ -190,7 +190,14 @@ function text(value: unknown): string | undefined {
 
 /**
  * Builds the error for a non-2xx response, of the class its status calls for, from its
- * problem details (RFC 9457) or, on the OAuth endpoints, its RFC 6749 §5.2 error object.
+ * problem details (RFC 9457) or, on the OAuth endpoints, its RFC 6749 §5.2 error object: what
+ * the methods throw, for code that calls the raw client and wants the same errors.
+ *
+ * @example
+ * ```ts
+ * const { data, error, response } = await timecard.raw.GET("/v1/projects");
+ * if (!response.ok) throw errorFromResponse(response, error);
+ * ```
  */
 export function errorFromResponse(response: Response, body: unknown, now: number = Date.now()): ApiError {
   const problem = (typeof body === "object" && body !== null ? body : {}) as Record<string, unknown>;
