@@ -6,6 +6,7 @@
 //                              -> packages/sdk/src/generated/methods.ts     (the SDK's methods, grouped by tag)
 //                              -> packages/webhooks/src/generated/events.ts (webhook event union)
 //                              -> packages/server/src/generated/openapi.json (the server's routes and validation)
+//                              -> packages/cli/src/generated/{commands,groups}.ts (the CLI's resource commands)
 //   + the reference server's sandbox seed -> packages/sdk/src/generated/sandbox.ts (@timecard/sdk/testing's data)
 // `--check` writes nothing and fails when any file differs from what it would write (CI).
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -232,9 +233,9 @@ function defaultedProperties(spec, body) {
     .map(([name]) => name);
 }
 
-function methodsModule(spec) {
+/** Every operation with an SDK method, by group (the SDK's names), in the spec's order. */
+function sdkMethods(spec) {
   const groups = new Map();
-  const tagDescriptions = new Map((spec.tags ?? []).map((t) => [t.name, t.description ?? ""]));
   const ids = [];
   for (const [path, item] of Object.entries(spec.paths)) {
     for (const method of METHODS) {
@@ -269,11 +270,19 @@ function methodsModule(spec) {
         inputRequired: body ? body.required === true : query.some((p) => p.required),
         page: isPage(spec, success.schema),
         defaulted: defaultedProperties(spec, body),
+        query,
+        bodySchema: body && deref(spec, body.content["application/json"].schema),
       });
     }
   }
   for (const id of [...Object.keys(METHOD_OVERRIDES), ...Object.keys(METHOD_SKIPPED)])
     if (!ids.includes(id)) throw new Error(`scripts/generate.mjs names ${id}, which the spec no longer has`);
+  return groups;
+}
+
+function methodsModule(spec) {
+  const groups = sdkMethods(spec);
+  const tagDescriptions = new Map((spec.tags ?? []).map((t) => [t.name, t.description ?? ""]));
 
   const defaulted = [...groups.values()]
     .flatMap((g) => g.methods)
@@ -369,6 +378,137 @@ ${table.join("\n")}
 `;
 }
 
+// The CLI's resource commands: `timecard <group> <command> [ids...] [--flags]`, one per SDK method
+// (same groups and names, in kebab-case), with flags from the query parameters or the JSON body's
+// top-level properties. packages/cli/src/generated/commands.ts is the table (loaded when a group
+// runs); groups.ts only the group names and descriptions (for `timecard --help`).
+
+const kebab = (name) =>
+  name
+    .replace(/([a-z0-9])([A-Z])/g, "$1-$2")
+    .replace(/_/g, "-")
+    .toLowerCase();
+
+/** Flags the CLI defines itself, which no parameter may shadow. */
+const CLI_FLAGS = ["data", "all", "json", "profile", "base-url", "help", "version"];
+
+/** A schema merged through `allOf` (its properties, required and the rest). */
+function flatten(spec, node) {
+  const schema = deref(spec, node) ?? {};
+  if (!schema.allOf) return schema;
+  const parts = schema.allOf.map((part) => flatten(spec, part));
+  return Object.assign({}, ...parts, schema, {
+    allOf: undefined,
+    properties: Object.assign({}, ...parts.map((p) => p.properties ?? {}), schema.properties ?? {}),
+    required: [...parts.flatMap((p) => p.required ?? []), ...(schema.required ?? [])],
+  });
+}
+
+/** The CLI type of a schema: string, integer, number, boolean, object, or an array of one (`string[]`). */
+function cliType(spec, node) {
+  const schema = flatten(spec, node);
+  const types = [schema.type ?? (schema.oneOf || schema.anyOf ? "object" : "string")]
+    .flat()
+    .filter((t) => t !== "null");
+  const type = types[0] ?? "string";
+  if (type === "array") return `${cliType(spec, schema.items ?? {})}[]`.replace(/\[\]\[\]$/, "[]");
+  return ["string", "integer", "number", "boolean"].includes(type) ? type : "object";
+}
+
+/** The first sentence of a description, on one line. */
+function sentence(text) {
+  const line = (text ?? "").replace(/\s+/g, " ").trim();
+  return (line.match(/^.*?[.:](?=\s|$)/)?.[0] ?? line).replace(/:$/, ".");
+}
+
+function cliFlag(spec, name, node, required, description) {
+  const schema = flatten(spec, node);
+  const flag = kebab(name);
+  if (CLI_FLAGS.includes(flag)) throw new Error(`the CLI flag --${flag} is taken; rename ${name} in the CLI table`);
+  const values = schema.enum ?? flatten(spec, schema.items ?? {}).enum;
+  const row = [name, cliType(spec, schema), required ? 1 : 0, sentence(description ?? schema.description)];
+  if (values) row.push(values.filter((v) => v !== null));
+  return row;
+}
+
+/** The top-level properties of a JSON body (of every variant for a `oneOf`; required when in all). */
+function bodyFlags(spec, body) {
+  const variants = (body.oneOf ?? [body]).map((v) => flatten(spec, v));
+  const props = new Map();
+  for (const v of variants)
+    for (const [name, prop] of Object.entries(v.properties ?? {})) if (!props.has(name)) props.set(name, prop);
+  const required = (name) => variants.every((v) => v.required?.includes(name));
+  return [...props].map(([name, prop]) => cliFlag(spec, name, prop, required(name), deref(spec, prop).description));
+}
+
+function cliCommands(spec) {
+  const groups = [...sdkMethods(spec)].sort(([a], [b]) => a.localeCompare(b));
+  const tagDescriptions = new Map((spec.tags ?? []).map((t) => [t.name, t.description ?? ""]));
+  const entries = [];
+  const names = [];
+  for (const [group, { tag, methods }] of groups) {
+    const rows = [...methods]
+      .sort((a, b) => a.name.localeCompare(b.name))
+      .map((m) => {
+        const flags =
+          m.input === "body"
+            ? bodyFlags(spec, m.bodySchema)
+            : m.query.map((p) => cliFlag(spec, p.name, p.schema, p.required, p.description));
+        const row = [
+          m.name,
+          m.summary,
+          m.pathParams.map((p) => p.name),
+          m.input === "body" ? (m.inputRequired ? 2 : 1) : 0,
+          m.page ? 1 : 0,
+          flags,
+        ];
+        return `    ${JSON.stringify(kebab(m.name))}: ${JSON.stringify(row)},`;
+      });
+    entries.push(`  ${JSON.stringify(kebab(group))}: {\n${rows.join("\n")}\n  },`);
+    // Plain text, up to the first `;` (markdown links and emphasis dropped), for `timecard --help`.
+    const about = sentence(tagDescriptions.get(tag))
+      .replace(/\[([^\]]*)\]\([^)]*\)/g, "$1")
+      .replace(/\*+/g, "")
+      .replace(/;.*$/, ".");
+    names.push([kebab(group), group, about || tag]);
+  }
+  const commands = `${HEADER}
+/** A flag: the parameter or body property, its type, required (1), a description and the allowed values. */
+export type CommandFlag = readonly [
+  name: string,
+  type: "string" | "integer" | "number" | "boolean" | "object" | \`\${"string" | "integer" | "number" | "boolean" | "object"}[]\`,
+  required: 0 | 1,
+  description: string,
+  values?: readonly (string | number | boolean)[],
+];
+
+/**
+ * A resource command: the SDK method, summary, path parameters (positional), the JSON body
+ * (0 none, 1 optional, 2 required; else the flags are the query), paginated (1) and the flags.
+ */
+export type ResourceCommand = readonly [
+  method: string,
+  summary: string,
+  pathParams: readonly string[],
+  body: 0 | 1 | 2,
+  paginated: 0 | 1,
+  flags: readonly CommandFlag[],
+];
+
+/** Every resource command, by CLI group and command name. */
+export const COMMANDS: Record<string, Record<string, ResourceCommand>> = {
+${entries.join("\n")}
+};
+`;
+  const groupsFile = `${HEADER}
+/** The resource groups of \`timecard\`: CLI name, SDK group and description. */
+export const COMMAND_GROUPS: readonly (readonly [name: string, sdkGroup: string, description: string])[] = [
+${names.map((n) => `  ${JSON.stringify(n)},`).join("\n")}
+];
+`;
+  return { commands, groups: groupsFile };
+}
+
 /**
  * The sandbox's seed data as the API answers it (packages/sdk/src/generated/sandbox.ts): the
  * reference server's own code, bundled with esbuild from packages/sdk/scripts/sandbox-fixture.ts
@@ -462,6 +602,9 @@ async function outputs() {
   // The server routes and validates from the contract itself, shipped inside its package.
   files.set(join(ROOT, "packages/server/src/generated/openapi.json"), `${JSON.stringify(spec)}\n`);
   files.set(join(ROOT, "packages/sdk/src/generated/sandbox.ts"), await sandboxFixture(spec));
+  const cli = cliCommands(spec);
+  files.set(join(ROOT, "packages/cli/src/generated/commands.ts"), cli.commands);
+  files.set(join(ROOT, "packages/cli/src/generated/groups.ts"), cli.groups);
   const events = await eventTypes(spec);
   if (events) files.set(join(ROOT, "packages/webhooks/src/generated/events.ts"), events);
   return files;

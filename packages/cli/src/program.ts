@@ -1,5 +1,6 @@
 import { Command, Option } from "commander";
 import type { CommandContext, GlobalOptions } from "./context.js";
+import { COMMAND_GROUPS } from "./generated/groups.js";
 import type { ProgramIO } from "./output.js";
 
 export type { ProgramIO } from "./output.js";
@@ -81,6 +82,21 @@ export function createProgram(
     .action(async (flags: { tag?: string }, command: Command) =>
       (await import("./commands/operations.js")).operations(context(command), flags),
     );
+
+  // The resource groups (`timecard sessions start …`): only names here; the group's commands and
+  // flags are built from the generated table once it runs, so its arguments pass through untouched.
+  for (const group of COMMAND_GROUPS) {
+    const [name, , description] = group;
+    program
+      .command(name)
+      .description(description)
+      .helpOption(false)
+      .allowUnknownOption()
+      .allowExcessArguments()
+      .action(async (_flags, command: Command) =>
+        (await import("./commands/resources.js")).resources(context(command), group, command.args, program),
+      );
+  }
 
   return program;
 }
