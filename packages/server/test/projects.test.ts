@@ -1,9 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { PROJECT_PALETTE } from "../src/domain/projects.js";
 import { newId } from "../src/ids.js";
-import { call, createWorld, type TestServer, useTestServer, type World } from "./support/harness.js";
+import { call, createWorld, useTestServer, type World } from "./support/harness.js";
+import { eventsOf, insertSession as insertSessionRow, type SessionRowInput } from "./support/rows.js";
 
 const server = useTestServer();
+
+/** Writes a session straight into the table (the sessions API is another area's). */
+const insertSession = (world: World, s: Omit<SessionRowInput, "billable">) =>
+  insertSessionRow(server, world, { ...s, billable: true });
 
 const WEBSITE = {
   name: "Website relaunch",
@@ -17,58 +22,10 @@ const WEBSITE = {
   metadata: { crm_deal_id: "D-2026-118" },
 };
 
-async function eventsOf(server: TestServer, world: World) {
-  return server.storage.db
-    .selectFrom("events")
-    .select(["type", "data", "resource_ids", "employee_id"])
-    .where("organization_id", "=", world.organizationId)
-    .orderBy("id")
-    .execute();
-}
-
 async function createProject(world: World, body: Record<string, unknown> = {}) {
   const res = await call(server, world.admin.key, "POST", "/v1/projects", { name: "Project", ...body });
   expect(res.status).toBe(201);
   return res.body as { id: string; [key: string]: unknown };
-}
-
-/** Writes a session straight into the table (the sessions API is another area's). */
-async function insertSession(
-  world: World,
-  s: {
-    employeeId: string;
-    projectId: string | null;
-    taskId?: string | null;
-    start: string;
-    end: string | null;
-    approval?: "pending" | "approved" | "rejected";
-  },
-): Promise<string> {
-  const id = newId("ses", new Date(s.start));
-  await server.storage.db
-    .insertInto("sessions")
-    .values({
-      id,
-      organization_id: world.organizationId,
-      employee_id: s.employeeId,
-      project_id: s.projectId,
-      task_id: s.taskId ?? null,
-      started_at: new Date(s.start),
-      ended_at: s.end ? new Date(s.end) : null,
-      billable: true,
-      source: "web",
-      note: null,
-      metadata: JSON.stringify({}),
-      approval_status: s.approval ?? "pending",
-      approved_by: null,
-      approved_at: null,
-      rejection_reason: null,
-      activity_percent: null,
-      created_at: new Date(s.start),
-      updated_at: new Date(s.start),
-    })
-    .execute();
-  return id;
 }
 
 describe("projects", () => {

@@ -1,17 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { newId } from "../src/ids.js";
-import { call, createWorld, type TestServer, useTestServer, type World } from "./support/harness.js";
+import { call, createWorld, useTestServer, type World } from "./support/harness.js";
+import { eventsOf, insertSession as insertSessionRow, type SessionRowInput } from "./support/rows.js";
 
 const server = useTestServer();
 
-async function eventsOf(server: TestServer, world: World) {
-  return server.storage.db
-    .selectFrom("events")
-    .select(["type", "data", "resource_ids", "employee_id"])
-    .where("organization_id", "=", world.organizationId)
-    .orderBy("id")
-    .execute();
-}
+/** Writes a session straight into the table (the sessions API is another area's). */
+const insertSession = (world: World, s: Omit<SessionRowInput, "billable">) =>
+  insertSessionRow(server, world, { ...s, billable: false });
 
 async function createProject(world: World, body: Record<string, unknown> = {}) {
   const res = await call(server, world.admin.key, "POST", "/v1/projects", { name: "Website relaunch", ...body });
@@ -27,45 +23,6 @@ async function createTask(world: World, projectId: string, body: Record<string, 
   });
   expect(res.status).toBe(201);
   return res.body as { id: string; project_id: string; [key: string]: unknown };
-}
-
-/** Writes a session straight into the table (the sessions API is another area's). */
-async function insertSession(
-  world: World,
-  s: {
-    employeeId: string;
-    projectId: string;
-    taskId: string | null;
-    start: string;
-    end: string | null;
-    approval?: "pending" | "approved" | "rejected";
-  },
-): Promise<string> {
-  const id = newId("ses", new Date(s.start));
-  await server.storage.db
-    .insertInto("sessions")
-    .values({
-      id,
-      organization_id: world.organizationId,
-      employee_id: s.employeeId,
-      project_id: s.projectId,
-      task_id: s.taskId,
-      started_at: new Date(s.start),
-      ended_at: s.end ? new Date(s.end) : null,
-      billable: false,
-      source: "web",
-      note: null,
-      metadata: JSON.stringify({}),
-      approval_status: s.approval ?? "pending",
-      approved_by: null,
-      approved_at: null,
-      rejection_reason: null,
-      activity_percent: null,
-      created_at: new Date(s.start),
-      updated_at: new Date(s.start),
-    })
-    .execute();
-  return id;
 }
 
 async function runningSessions(world: World) {
