@@ -1,0 +1,10 @@
+export type {
+  Country,
+  DayKind,
+  HoursSplit,
+  LabourRules,
+  LeaveDay,
+  LeaveType,
+  WorkPiece,
+  WorkSession,
+} from "./types.js";

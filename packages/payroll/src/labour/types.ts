@@ -1,0 +1,92 @@
+// The labour-law engine's contract: what goes in (sessions, rules, leave) and what comes out
+// (pieces of work on local days, split the way the labour codes count them). Reports, compliance
+// checks and every payroll format read the same pieces, so their hours always agree.
+
+/** A country Timecard serves: Poland (Kodeks pracy) or Czechia (zákoník práce). */
+export type Country = "PL" | "CZ";
+
+/**
+ * What kind of day a local calendar date is for the labour code. A public holiday that falls on a
+ * Saturday or a Sunday is a `holiday`.
+ */
+export type DayKind = "working" | "saturday" | "sunday" | "holiday";
+
+/** An organization's working-time rules (its settings), with the country's defaults. */
+export interface LabourRules {
+  readonly country: Country;
+  /** IANA time zone in which days, weeks and months are counted (`Europe/Warsaw`). */
+  readonly timeZone: string;
+  /** Hours of an even working day (PL art. 129 § 1: 8; CZ § 79: 40 a week over 5 days). */
+  readonly dailyHoursNorm: number;
+  /** Hours of a full-time week (PL art. 129 § 1, CZ § 79: 40). */
+  readonly weeklyHoursNorm: number;
+  /** Months in the settlement period (PL okres rozliczeniowy, art. 129 § 1; CZ vyrovnávací období). */
+  readonly settlementPeriodMonths: number;
+  /** Local `HH:MM` at which the night window starts (PL art. 151⁷ default 22:00; CZ § 78 22:00). */
+  readonly nightStart: string;
+  /** Local `HH:MM` at which the night window ends (06:00 by default in both countries). */
+  readonly nightEnd: string;
+  readonly overtime: {
+    /** Hours worked in a week after which a weekly warning goes out. */
+    readonly weeklyThresholdHours: number;
+    /** Overtime hours allowed in a calendar year (PL art. 151 § 3 and CZ § 93 odst. 2: 150). */
+    readonly yearlyCapHours: number;
+    /** Share of the cap at which the yearly warning goes out (0.8). */
+    readonly yearlyWarningRatio: number;
+  };
+}
+
+/** A completed work session, as the engine reads it. */
+export interface WorkSession {
+  readonly id: string;
+  readonly employeeId: string;
+  readonly projectId: string | null;
+  readonly taskId: string | null;
+  readonly startedAt: Date;
+  readonly endedAt: Date;
+}
+
+/** Seconds of work split the way the labour codes count them. */
+export interface HoursSplit {
+  /** All the time worked. Always `regularSeconds + overtimeSeconds`. */
+  readonly workedSeconds: number;
+  /** Work within the daily norm on a working day. */
+  readonly regularSeconds: number;
+  /** Work beyond the daily norm on a working day, and all work on other days. */
+  readonly overtimeSeconds: number;
+  /** Work inside the night window (a subset of worked, independent of regular/overtime). */
+  readonly nightSeconds: number;
+  /** Work on Sundays and public holidays (a subset of worked). */
+  readonly sundayHolidaySeconds: number;
+}
+
+/**
+ * The part of one session worked on one local calendar day (sessions crossing midnight give
+ * a piece per day), with its split. Every second of a session is in exactly one piece.
+ */
+export interface WorkPiece extends HoursSplit {
+  readonly sessionId: string;
+  readonly employeeId: string;
+  readonly projectId: string | null;
+  readonly taskId: string | null;
+  /** The local date, `YYYY-MM-DD`. */
+  readonly date: string;
+  readonly dayKind: DayKind;
+  readonly start: Date;
+  readonly end: Date;
+}
+
+/** A leave type of the API (`vacation`, `on_demand`, `sick`, `unpaid`, `childcare`, `other`). */
+export type LeaveType = "vacation" | "on_demand" | "sick" | "unpaid" | "childcare" | "other";
+
+/** One working day (or half day) of approved leave. */
+export interface LeaveDay {
+  readonly employeeId: string;
+  /** The local date, `YYYY-MM-DD`: always a working day. */
+  readonly date: string;
+  readonly type: LeaveType;
+  /** 1, or 0.5 for a half day. */
+  readonly days: number;
+  /** `days` × the daily norm, in seconds. */
+  readonly seconds: number;
+}
