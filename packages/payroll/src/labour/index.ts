@@ -8,3 +8,11 @@ export type {
   WorkPiece,
   WorkSession,
 } from "./types.js";
+export {
+  addDays,
+  isoWeekMonday,
+  localDateOf,
+  localDateTimeOf,
+  startOfLocalDay,
+  zonedDateTime,
+} from "./zoned-time.js";
