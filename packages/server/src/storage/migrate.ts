@@ -2,12 +2,14 @@ import { type Kysely, type Migration, type MigrationProvider, Migrator } from "k
 import * as initial from "./migrations/0001-initial.js";
 import * as apiKeys from "./migrations/0005-api-keys.js";
 import * as webhooks from "./migrations/0006-webhooks.js";
+import * as reports from "./migrations/0007-reports.js";
 
 // Migrations are code, listed here in order; a new one is a new file and a new line.
 const MIGRATIONS: Record<string, Migration> = {
   "0001-initial": initial,
   "0005-api-keys": apiKeys,
   "0006-webhooks": webhooks,
+  "0007-reports": reports,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -273,6 +273,71 @@ export interface IncomingWebhookTable {
   last_used_at: Timestamp | null;
 }
 
+/** The figures behind an alert (the spec's `ComplianceAlertDetails`), all in seconds. */
+export type ComplianceDetails = Readonly<Record<string, number>>;
+
+export interface ComplianceAlertTable {
+  id: string;
+  organization_id: string;
+  employee_id: string;
+  /** The finding's stable key from the labour engine: the same facts give the same key, stored once. */
+  key: string;
+  kind: string;
+  severity: "warning" | "violation";
+  rule: string;
+  country: "PL" | "CZ";
+  period_start: Timestamp;
+  period_end: Timestamp;
+  details: Json<ComplianceDetails>;
+  message: string;
+  session_ids: Json<string[]>;
+  created_at: Timestamp;
+  acknowledged_at: Timestamp | null;
+  acknowledged_by: string | null;
+}
+
+/** Why an export failed (the spec's `Export.error`). */
+export interface ExportError {
+  code: "missing_identifiers" | "invalid_identifiers" | "internal_error";
+  message: string;
+  employee_ids: string[];
+}
+
+export interface ExportTable {
+  id: string;
+  organization_id: string;
+  format: string;
+  /** `YYYY-MM`. */
+  month: string;
+  /** null: every employee with work or leave in the month. */
+  employee_ids: Json<string[] | null>;
+  /** The options in effect, defaults included. */
+  options: Json<Record<string, unknown>>;
+  status: "queued" | "running" | "completed" | "failed";
+  progress: ColumnType<number, number | undefined, number>;
+  error: Json<ExportError | null>;
+  file_name: string | null;
+  file_media_type: string | null;
+  /** The character encoding of a text file (for `Content-Type`), null for binary files. */
+  file_charset: string | null;
+  file_size: number | null;
+  file_sha256: string | null;
+  created_by: string;
+  created_at: Timestamp;
+  started_at: Timestamp | null;
+  completed_at: Timestamp | null;
+  /** How many times a worker claimed it (a crashed worker's job is claimed again). */
+  attempts: ColumnType<number, number | undefined, number>;
+  /** The worker generating it, and until when its claim holds. */
+  lease_owner: string | null;
+  lease_until: Timestamp | null;
+}
+
+export interface ExportFileTable {
+  export_id: string;
+  bytes: Uint8Array;
+}
+
 /** The whole database, for Kysely. */
 export interface Database {
   organizations: OrganizationTable;
@@ -289,6 +354,9 @@ export interface Database {
   webhook_endpoints: WebhookEndpointTable;
   webhook_deliveries: WebhookDeliveryTable;
   incoming_webhooks: IncomingWebhookTable;
+  compliance_alerts: ComplianceAlertTable;
+  exports: ExportTable;
+  export_files: ExportFileTable;
 }
 
 export type EmployeeRow = Selectable<EmployeeTable>;
@@ -306,3 +374,5 @@ export type EmployeeUpdate = Updateable<EmployeeTable>;
 export type WebhookEndpointRow = Selectable<WebhookEndpointTable>;
 export type WebhookDeliveryRow = Selectable<WebhookDeliveryTable>;
 export type IncomingWebhookRow = Selectable<IncomingWebhookTable>;
+export type ComplianceAlertRow = Selectable<ComplianceAlertTable>;
+export type ExportRow = Selectable<ExportTable>;
