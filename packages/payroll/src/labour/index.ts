@@ -1,3 +1,4 @@
+export { dayKind, isPublicHoliday, type PublicHoliday, publicHolidays } from "./holidays.js";
 export type {
   Country,
   DayKind,
