@@ -1,4 +1,5 @@
 export { dayKind, isPublicHoliday, type PublicHoliday, publicHolidays } from "./holidays.js";
+export { defaultLabourRules } from "./rules.js";
 export type {
   Country,
   DayKind,
