@@ -1,5 +1,6 @@
 export { dayKind, isPublicHoliday, type PublicHoliday, publicHolidays } from "./holidays.js";
 export { defaultLabourRules } from "./rules.js";
+export { splitWork, sumHours } from "./split-work.js";
 export type {
   Country,
   DayKind,
