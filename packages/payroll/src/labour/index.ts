@@ -1,12 +1,15 @@
 export { dayKind, isPublicHoliday, type PublicHoliday, publicHolidays } from "./holidays.js";
+export { expandLeave } from "./leave.js";
 export { defaultLabourRules } from "./rules.js";
 export { splitWork, sumHours } from "./split-work.js";
 export type {
   Country,
+  DateRange,
   DayKind,
   HoursSplit,
   LabourRules,
   LeaveDay,
+  LeavePeriod,
   LeaveType,
   WorkPiece,
   WorkSession,

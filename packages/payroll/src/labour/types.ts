@@ -90,3 +90,23 @@ export interface LeaveDay {
   /** `days` × the daily norm, in seconds. */
   readonly seconds: number;
 }
+
+/** An approved leave request, as `expandLeave` reads it: whole days, maybe half days at the ends. */
+export interface LeavePeriod {
+  readonly employeeId: string;
+  readonly type: LeaveType;
+  /** The first day, `YYYY-MM-DD`. */
+  readonly startDate: string;
+  /** The last day (included), `YYYY-MM-DD`. */
+  readonly endDate: string;
+  /** Only the afternoon half of `startDate` is taken. */
+  readonly halfDayStart: boolean;
+  /** Only the morning half of `endDate` is taken. */
+  readonly halfDayEnd: boolean;
+}
+
+/** A range of local calendar days, both ends included (`YYYY-MM-DD`). */
+export interface DateRange {
+  readonly from: string;
+  readonly to: string;
+}
