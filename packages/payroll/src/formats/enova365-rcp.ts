@@ -1,0 +1,59 @@
+// enova365 (Kadry Płace): clock-reader (RCP) events by a layout that the customer defines in
+// enova365's RCP import: X ignored (the reader number; Timecard writes 0), N card number, R year,
+// M month, D day, h hour, m minute, O operation. Timecard writes the default layout
+// `XXXNNNNNNNNMMDDhhmmOO` unless `options.line_layout` sends the customer's; set the same layout
+// in enova365 with the operation codes 20 for an entry and 30 for an exit (enova365 also knows
+// 21 and 31 for business exits, which Timecard does not write). The default layout has no year:
+// enova365 takes it from the import. See `parseLineLayout` for the rules a layout must follow.
+
+import type { ExportOptions, PayrollEmployeeIdentity, PayrollExportInput, PayrollFormatter } from "../formatter.js";
+import { cardProblem, type LayoutDialect, parseLineLayout } from "./clock-events.js";
+import { writeLayoutEvents } from "./comarch-optima-rcp.js";
+
+const DEFAULT_LAYOUT = "XXXNNNNNNNNMMDDhhmmOO";
+
+/** enova365's layout letters. */
+export const ENOVA_DIALECT: LayoutDialect = {
+  format: "enova365-rcp",
+  letters: { X: "ignored", N: "card", R: "year", M: "month", D: "day", h: "hour", m: "minute", O: "operation" },
+  codes: { entry: "20", exit: "30" },
+};
+
+const MAX_CARD_DIGITS = 20;
+
+/**
+ * enova365 clock events TXT, by the customer's layout (`options.line_layout`).
+ *
+ * @example
+ * ```ts
+ * for await (const chunk of enova365Rcp.format(input)) file.write(chunk);
+ * // 000000000071102070020\r\n000000000071102150030\r\n… (card 7, 2 November 07:00 in, 15:00 out)
+ * ```
+ */
+export const enova365Rcp: PayrollFormatter = {
+  id: "enova365-rcp",
+  name: "enova365 clock events TXT",
+  program: "enova365 (Kadry Płace)",
+  countries: ["PL"],
+  fileKind: "txt",
+  fileExtension: "txt",
+  mediaType: "text/plain",
+  encoding: "us-ascii",
+  compatibility: "partially_documented",
+  compatibilityNote:
+    "Clock events (an entry and an exit for each worked interval) for enova365's import of clock-reader (RCP) data, whose line layout the customer defines. Timecard writes the layout in default_line_layout (X reader, N card number, MM month, DD day, hh hour, mm minute, OO operation, 20 for an entry and 30 for an exit) unless you send yours as options.line_layout; set the same layout in enova365. enova365 computes overtime, night and holiday hours from the employee's schedule. Every employee needs a clock card number.",
+  requires: ["clock_card_number"],
+  acceptedOptions: ["line_layout"],
+  defaultOptions: { line_layout: DEFAULT_LAYOUT },
+  defaultLineLayout: DEFAULT_LAYOUT,
+  columnsConfigurable: false,
+  invalidIdentifier(employee: PayrollEmployeeIdentity) {
+    return employee.clockCardNumber === null ? null : cardProblem(employee.clockCardNumber, MAX_CARD_DIGITS);
+  },
+  validateOptions(options: ExportOptions) {
+    parseLineLayout(options.line_layout ?? DEFAULT_LAYOUT, ENOVA_DIALECT);
+  },
+  format(input: PayrollExportInput) {
+    return writeLayoutEvents(input, ENOVA_DIALECT, DEFAULT_LAYOUT);
+  },
+};

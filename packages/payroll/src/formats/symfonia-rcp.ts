@@ -1,0 +1,105 @@
+// Symfonia Kadry i Płace (Sage Symfonia): the documented standard clock-reader (RCP) data format
+// (pomoc.symfonia.pl, "standardowy format danych RCP"). One line of 36 digits per clock event:
+//
+//   card number  10  zero-padded         0000100042
+//   year          4                      2026
+//   month, day    2 + 2                  09 01
+//   hour, minute  2 + 2                  08 00
+//   event         1  1 entry, 0 exit     1
+//   status        1  1 normal (0 private, 2 business exit)
+//   work type     5  00001, as both published examples write it
+//   gate          5  00000, no gate
+//   error         2  00, no reader error
+//
+// `000010004220260901080011000010000000` is an entry of card 100042 on 1 September 2026 at 08:00.
+
+import { encodeText } from "../encoding.js";
+import type { PayrollEmployee, PayrollEmployeeIdentity, PayrollExportInput, PayrollFormatter } from "../formatter.js";
+import { type ClockEvent, cardProblem, clockEvents, pad } from "./clock-events.js";
+import { CRLF } from "./csv.js";
+
+const CARD_DIGITS = 10;
+const STATUS_NORMAL = "1";
+const WORK_TYPE = "00001";
+const GATE = "00000";
+const NO_ERROR = "00";
+
+/** One line of the Symfonia RCP format for a clock event, without its line end. */
+export function symfoniaLine(card: string, event: ClockEvent): string {
+  const { year, month, day, hour, minute } = event.local;
+  return (
+    pad(card, CARD_DIGITS) +
+    pad(year, 4) +
+    pad(month, 2) +
+    pad(day, 2) +
+    pad(hour, 2) +
+    pad(minute, 2) +
+    (event.kind === "entry" ? "1" : "0") +
+    STATUS_NORMAL +
+    WORK_TYPE +
+    GATE +
+    NO_ERROR
+  );
+}
+
+/** The card number of an employee, checked; throws when the export's identifier checks were skipped. */
+export function requireCard(
+  employee: PayrollEmployee,
+  format: string,
+  problem: (card: string) => string | null,
+): string {
+  const card = employee.clockCardNumber;
+  if (card === null || card.trim() === "") {
+    throw new TypeError(`${employee.id} has no clock card number, which the ${format} format needs.`);
+  }
+  const why = problem(card);
+  if (why !== null) throw new TypeError(`${employee.id}: ${why}`);
+  return card;
+}
+
+/**
+ * Symfonia clock events TXT: an entry and an exit line for each worked interval, in the
+ * organization's local time, US-ASCII with CRLF line ends.
+ *
+ * @example
+ * ```ts
+ * import { builtInFormatters } from "@timecard/payroll";
+ * const symfonia = builtInFormatters.find((f) => f.id === "symfonia-rcp");
+ * for await (const chunk of symfonia.format(input)) file.write(chunk);
+ * // 000010004220260901080011000010000000\r\n000010004220260901163001000010000000\r\n…
+ * ```
+ */
+export const symfoniaRcp: PayrollFormatter = {
+  id: "symfonia-rcp",
+  name: "Symfonia clock events TXT (standard RCP format)",
+  program: "Symfonia Kadry i Płace (Sage Symfonia)",
+  countries: ["PL"],
+  fileKind: "txt",
+  fileExtension: "txt",
+  mediaType: "text/plain",
+  encoding: "us-ascii",
+  compatibility: "documented",
+  compatibilityNote:
+    "Symfonia's documented standard clock-reader (RCP) data format: one line of 36 digits per clock event (card number zero-padded to 10 digits, year, month, day, hour, minute, 1 entry or 0 exit, status 1 normal, work type, gate, error code), an entry and an exit for each worked interval, in the organization's local time. Symfonia publishes no import for monthly totals, so it computes overtime, night and holiday hours from the employee's schedule: Timecard's report figures are not transferred. Every employee needs a clock card number of at most 10 digits.",
+  requires: ["clock_card_number"],
+  acceptedOptions: [],
+  defaultLineLayout: null,
+  columnsConfigurable: false,
+  invalidIdentifier(employee: PayrollEmployeeIdentity) {
+    return employee.clockCardNumber === null ? null : cardProblem(employee.clockCardNumber, CARD_DIGITS);
+  },
+  format(input: PayrollExportInput) {
+    return writeSymfonia(input);
+  },
+};
+
+async function* writeSymfonia(input: PayrollExportInput): AsyncGenerator<Uint8Array> {
+  for await (const employee of input.employees) {
+    const card = requireCard(employee, "symfonia-rcp", (c) => cardProblem(c, CARD_DIGITS));
+    let text = "";
+    for (const event of clockEvents(employee, input.month, input.organization.timeZone)) {
+      text += symfoniaLine(card, event) + CRLF;
+    }
+    if (text !== "") yield encodeText(text, "us-ascii");
+  }
+}
