@@ -1,5 +1,6 @@
 export { dayKind, isPublicHoliday, type PublicHoliday, publicHolidays } from "./holidays.js";
 export { expandLeave } from "./leave.js";
+export { overtimeReport, settlementPeriod } from "./overtime.js";
 export { defaultLabourRules } from "./rules.js";
 export { splitWork, sumHours } from "./split-work.js";
 export type {
@@ -11,6 +12,10 @@ export type {
   LeaveDay,
   LeavePeriod,
   LeaveType,
+  OvertimeStatus,
+  OvertimeSummary,
+  OvertimeWeek,
+  SettlementPeriod,
   WorkPiece,
   WorkSession,
 } from "./types.js";

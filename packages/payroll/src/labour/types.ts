@@ -110,3 +110,43 @@ export interface DateRange {
   readonly from: string;
   readonly to: string;
 }
+
+/** A settlement period (PL okres rozliczeniowy, CZ vyrovnávací období): local dates, both included. */
+export interface SettlementPeriod {
+  /** The first day, `YYYY-MM-DD`. */
+  readonly start: string;
+  /** The last day (included), `YYYY-MM-DD`. */
+  readonly end: string;
+  /** Its length in months, as the rules set it. */
+  readonly months: number;
+}
+
+/** `ok` below the warning ratio of the yearly cap, `approaching` from it on, `exceeded` above the cap. */
+export type OvertimeStatus = "ok" | "approaching" | "exceeded";
+
+/** One week (Monday to Sunday) of a settlement period; only the period's days are counted. */
+export interface OvertimeWeek {
+  /** The Monday, `YYYY-MM-DD` (maybe before the period starts). */
+  readonly weekStart: string;
+  readonly workedSeconds: number;
+  readonly overtimeSeconds: number;
+  /** More was worked than `overtime.weeklyThresholdHours`. */
+  readonly overThreshold: boolean;
+}
+
+/** One employee's overtime of a calendar year against the cap, and the weeks of a settlement period. */
+export interface OvertimeSummary {
+  readonly year: number;
+  /** Overtime worked in the year so far. */
+  readonly overtimeSeconds: number;
+  /** `overtime.yearlyCapHours` in seconds. */
+  readonly capSeconds: number;
+  /** The warning threshold: `yearlyWarningRatio` of the cap, in seconds. */
+  readonly warningSeconds: number;
+  /** `overtimeSeconds` as a percentage of `capSeconds`, to one decimal (at most 1000). */
+  readonly capPercent: number;
+  readonly status: OvertimeStatus;
+  readonly settlementPeriod: SettlementPeriod;
+  /** The weeks of the settlement period, oldest first. */
+  readonly weeks: readonly OvertimeWeek[];
+}
