@@ -142,7 +142,11 @@ export const payrollComponentsCsv: PayrollFormatter = {
       if (typeof code !== "string" || code.length < 1 || code.length > 20 || /[\r\n]/.test(code)) {
         throw new TypeError(`The component code of ${component} must be 1 to 20 characters on one line.`);
       }
-      assertEncodable(code, options.encoding ?? "windows-1250");
+      try {
+        assertEncodable(code, options.encoding ?? "windows-1250");
+      } catch (error) {
+        throw new TypeError(`The component code of ${component}: ${(error as Error).message}`);
+      }
     }
   },
   format(input: PayrollExportInput) {

@@ -1,8 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { findInvalidIdentifiers, findMissingIdentifiers, type PayrollExportInput, resolveOptions } from "../../src/index.js";
 import { comarchOptimaRcp } from "../../src/formats/comarch-optima-rcp.js";
 import { enova365Rcp } from "../../src/formats/enova365-rcp.js";
 import { symfoniaRcp } from "../../src/formats/symfonia-rcp.js";
+import {
+  findInvalidIdentifiers,
+  findMissingIdentifiers,
+  type PayrollExportInput,
+  resolveOptions,
+} from "../../src/index.js";
 import { expectGolden } from "../support/golden.js";
 import {
   collect,
@@ -168,12 +173,19 @@ describe("comarch-optima-rcp", () => {
     ["NNNNNN;RRRR-MM-DD;gg:mm;O", "Polish"],
     ["RRMMDDggmmNNNNNNNNNNOO", "Czech"],
   ])("pairs the events of mask %s into the %s month's sessions", async (layout, country) => {
-    const input = (country === "Polish" ? polishMonth : czechMonth)(resolveOptions(comarchOptimaRcp, { line_layout: layout }));
+    const input = (country === "Polish" ? polishMonth : czechMonth)(
+      resolveOptions(comarchOptimaRcp, { line_layout: layout }),
+    );
     const events = lines(await collect(comarchOptimaRcp, input)).map((line): ReadEvent => {
       const f = readByLayout(line, layout);
       const year = (f.R as string).length === 2 ? `20${f.R}` : (f.R as string);
       expect(["1", "01", "0", "00"]).toContain(f.O);
-      return { card: String(Number(f.N)), date: `${year}-${f.M}-${f.D}`, time: `${f.g}:${f.m}`, entry: Number(f.O) === 1 };
+      return {
+        card: String(Number(f.N)),
+        date: `${year}-${f.M}-${f.D}`,
+        time: `${f.g}:${f.m}`,
+        entry: Number(f.O) === 1,
+      };
     });
     expectIntervalsEqualSessions(events, input);
   });
@@ -234,7 +246,9 @@ describe("enova365-rcp", () => {
     ["XXXNNNNNNNNMMDDhhmmOO", "Polish"],
     [CUSTOM, "Czech"],
   ])("pairs the events of layout %s into the %s month's sessions", async (layout, country) => {
-    const input = (country === "Polish" ? polishMonth : czechMonth)(resolveOptions(enova365Rcp, { line_layout: layout }));
+    const input = (country === "Polish" ? polishMonth : czechMonth)(
+      resolveOptions(enova365Rcp, { line_layout: layout }),
+    );
     const events = lines(await collect(enova365Rcp, input)).map((line): ReadEvent => {
       const f = readByLayout(line, layout);
       expect(["20", "30"]).toContain(f.O);
