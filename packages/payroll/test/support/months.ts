@@ -4,187 +4,18 @@
 // sessions carry projects and tasks, and the months hold a night across midnight, a Saturday,
 // a Sunday, a holiday, vacation, sick leave and a half day.
 //
-// The pieces and leave days are built by `splitByHand` / `leaveByHand` below, a deliberately
-// simple stand-in for the labour engine (`splitWork`, `expandLeave`) with the same rules:
-// pieces cut at local midnight, the daily norm counted chronologically on working days, all
-// work on other days overtime, night = overlap with the night window, sunday_holiday = pieces
-// on Sundays and holidays. Swap them for the engine's functions once it is exported.
+// The pieces and leave days come from the labour engine itself (`splitWork`, `expandLeave`),
+// so the golden files carry the real split and every format's hours equal the reports'.
 
-import type { PayrollEmployee, PayrollExportInput, PayrollFormatter, PayrollSession } from "../../src/formatter.js";
-import type { Country, DayKind, LabourRules, LeaveDay, LeaveType, WorkPiece } from "../../src/labour/types.js";
+import type { PayrollEmployee, PayrollExportInput, PayrollFormatter } from "../../src/formatter.js";
+import { defaultLabourRules, expandLeave, localDateOf, splitWork, zonedDateTime } from "../../src/labour/index.js";
+import type { Country, LabourRules, LeavePeriod } from "../../src/labour/types.js";
 
-// --- zoned time (test-only) ------------------------------------------------------------------
+/** The instant of the local wall time `date` `time` (`YYYY-MM-DD`, `HH:MM`) in `timeZone` (the engine's). */
+export const localInstant: (date: string, time: string, timeZone: string) => Date = zonedDateTime;
 
-const offsetFormatters = new Map<string, Intl.DateTimeFormat>();
-
-/** The offset of `timeZone` from UTC at `epochMs`, in milliseconds. */
-function zoneOffset(epochMs: number, timeZone: string): number {
-  let formatter = offsetFormatters.get(timeZone);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat("en-US", {
-      timeZone,
-      hourCycle: "h23",
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-      hour: "2-digit",
-      minute: "2-digit",
-      second: "2-digit",
-    });
-    offsetFormatters.set(timeZone, formatter);
-  }
-  const parts = Object.fromEntries(formatter.formatToParts(new Date(epochMs)).map((p) => [p.type, p.value]));
-  const asUtc = Date.UTC(
-    Number(parts.year),
-    Number(parts.month) - 1,
-    Number(parts.day),
-    Number(parts.hour),
-    Number(parts.minute),
-    Number(parts.second),
-  );
-  return asUtc - Math.floor(epochMs / 1000) * 1000;
-}
-
-/** The instant of the local wall time `date` `time` (`YYYY-MM-DD`, `HH:MM`) in `timeZone`. */
-export function localInstant(date: string, time: string, timeZone: string): Date {
-  const [y, m, d] = date.split("-").map(Number) as [number, number, number];
-  const [hh, mm] = time.split(":").map(Number) as [number, number];
-  const wall = Date.UTC(y, m - 1, d, hh, mm);
-  let instant = wall - zoneOffset(wall, timeZone);
-  instant = wall - zoneOffset(instant, timeZone);
-  return new Date(instant);
-}
-
-/** The local date (`YYYY-MM-DD`) of an instant in `timeZone`. */
-export function localDate(instant: Date, timeZone: string): string {
-  return new Date(instant.getTime() + zoneOffset(instant.getTime(), timeZone)).toISOString().slice(0, 10);
-}
-
-function addDays(date: string, days: number): string {
-  const t = new Date(`${date}T00:00:00Z`);
-  t.setUTCDate(t.getUTCDate() + days);
-  return t.toISOString().slice(0, 10);
-}
-
-// --- rules and calendars ---------------------------------------------------------------------
-
-/** The public holidays that fall in the test months (CZ zákon č. 245/2000 Sb.; PL ustawa z 18 I 1951). */
-const HOLIDAYS: Record<Country, readonly string[]> = {
-  CZ: ["2026-10-28"],
-  PL: ["2026-11-01", "2026-11-11"],
-};
-
-function rulesFor(country: Country, timeZone: string): LabourRules {
-  return {
-    country,
-    timeZone,
-    dailyHoursNorm: 8,
-    weeklyHoursNorm: 40,
-    settlementPeriodMonths: 1,
-    nightStart: "22:00",
-    nightEnd: "06:00",
-    overtime: { weeklyThresholdHours: 40, yearlyCapHours: 150, yearlyWarningRatio: 0.8 },
-  };
-}
-
-function dayKindOf(date: string, country: Country): DayKind {
-  if (HOLIDAYS[country].includes(date)) return "holiday";
-  const weekday = new Date(`${date}T12:00:00Z`).getUTCDay();
-  if (weekday === 6) return "saturday";
-  if (weekday === 0) return "sunday";
-  return "working";
-}
-
-// --- the stand-in engine ---------------------------------------------------------------------
-
-interface SessionOf extends PayrollSession {
-  readonly employeeId: string;
-}
-
-function overlapSeconds(aStart: number, aEnd: number, bStart: number, bEnd: number): number {
-  return Math.max(0, Math.min(aEnd, bEnd) - Math.max(aStart, bStart)) / 1000;
-}
-
-/** Splits sessions into pieces on local days, as the engine's `splitWork` does. */
-function splitByHand(sessions: readonly SessionOf[], rules: LabourRules): WorkPiece[] {
-  const pieces: WorkPiece[] = [];
-  const usedRegular = new Map<string, number>();
-  const ordered = [...sessions].sort(
-    (a, b) => a.employeeId.localeCompare(b.employeeId) || a.startedAt.getTime() - b.startedAt.getTime(),
-  );
-  for (const session of ordered) {
-    let start = session.startedAt.getTime();
-    const end = session.endedAt.getTime();
-    while (start < end) {
-      const date = localDate(new Date(start), rules.timeZone);
-      const nextMidnight = localInstant(addDays(date, 1), "00:00", rules.timeZone).getTime();
-      const pieceEnd = Math.min(end, nextMidnight);
-      const worked = (pieceEnd - start) / 1000;
-      const kind = dayKindOf(date, rules.country);
-      const key = `${session.employeeId}/${date}`;
-      let regular = 0;
-      if (kind === "working") {
-        const used = usedRegular.get(key) ?? 0;
-        regular = Math.min(worked, Math.max(0, rules.dailyHoursNorm * 3600 - used));
-        usedRegular.set(key, used + regular);
-      }
-      // The night window of this day (00:00–06:00) and the one starting this evening (22:00–).
-      const night =
-        overlapSeconds(
-          start,
-          pieceEnd,
-          localInstant(date, "00:00", rules.timeZone).getTime(),
-          localInstant(date, rules.nightEnd, rules.timeZone).getTime(),
-        ) +
-        overlapSeconds(start, pieceEnd, localInstant(date, rules.nightStart, rules.timeZone).getTime(), nextMidnight);
-      pieces.push({
-        sessionId: session.id,
-        employeeId: session.employeeId,
-        projectId: session.projectId,
-        taskId: session.taskId,
-        date,
-        dayKind: kind,
-        start: new Date(start),
-        end: new Date(pieceEnd),
-        workedSeconds: worked,
-        regularSeconds: regular,
-        overtimeSeconds: worked - regular,
-        nightSeconds: night,
-        sundayHolidaySeconds: kind === "sunday" || kind === "holiday" ? worked : 0,
-      });
-      start = pieceEnd;
-    }
-  }
-  return pieces;
-}
-
-interface LeaveRequestLike {
-  readonly employeeId: string;
-  readonly type: LeaveType;
-  readonly startDate: string;
-  readonly endDate: string;
-  readonly halfDayStart: boolean;
-  readonly halfDayEnd: boolean;
-}
-
-/** Expands a leave request into working days, as the engine's `expandLeave` does. */
-function leaveByHand(request: LeaveRequestLike, rules: LabourRules): LeaveDay[] {
-  const out: LeaveDay[] = [];
-  for (let date = request.startDate; date <= request.endDate; date = addDays(date, 1)) {
-    if (dayKindOf(date, rules.country) !== "working") continue;
-    const half =
-      (date === request.startDate && request.halfDayStart) || (date === request.endDate && request.halfDayEnd);
-    const days = half ? 0.5 : 1;
-    out.push({
-      employeeId: request.employeeId,
-      date,
-      type: request.type,
-      days,
-      seconds: days * rules.dailyHoursNorm * 3600,
-    });
-  }
-  return out;
-}
+/** The local date (`YYYY-MM-DD`) of an instant in `timeZone` (the engine's). */
+export const localDate: (instant: Date, timeZone: string) => string = localDateOf;
 
 // --- the months ------------------------------------------------------------------------------
 
@@ -204,37 +35,43 @@ interface EmployeeSpec {
   readonly payrollNumber: string | null;
   readonly clockCardNumber: string | null;
   readonly sessions: readonly SessionSpec[];
-  readonly leave: readonly Omit<LeaveRequestLike, "employeeId">[];
+  readonly leave: readonly Omit<LeavePeriod, "employeeId">[];
 }
 
 function buildEmployees(specs: readonly EmployeeSpec[], rules: LabourRules, month: string): PayrollEmployee[] {
+  const [year, m] = month.split("-").map(Number) as [number, number];
+  const range = {
+    from: `${month}-01`,
+    to: `${month}-${String(new Date(Date.UTC(year, m, 0)).getUTCDate()).padStart(2, "0")}`,
+  };
   return specs.map((spec) => {
-    const sessions: SessionOf[] = spec.sessions.map((s, i) => {
+    const sessions = spec.sessions.map((s, i) => {
       const [fromDate, fromTime] = s.from.split(" ") as [string, string];
       const [toDate, toTime] = s.to.split(" ") as [string, string];
       return {
         id: `ses_${spec.id.slice(4)}${String(i + 1).padStart(2, "0")}`,
-        employeeId: spec.id,
         projectId: s.project?.[0] ?? null,
         projectName: s.project?.[1] ?? null,
         taskId: s.task?.[0] ?? null,
         taskName: s.task?.[1] ?? null,
-        startedAt: localInstant(fromDate, fromTime, rules.timeZone),
-        endedAt: localInstant(toDate, toTime, rules.timeZone),
+        startedAt: zonedDateTime(fromDate, fromTime, rules.timeZone),
+        endedAt: zonedDateTime(toDate, toTime, rules.timeZone),
         note: s.note ?? null,
       };
     });
-    const pieces = splitByHand(sessions, rules).filter((p) => p.date.startsWith(month));
+    const pieces = splitWork(
+      sessions.map((s) => ({ ...s, employeeId: spec.id })),
+      rules,
+    ).filter((p) => p.date >= range.from && p.date <= range.to);
     const leave = spec.leave
-      .flatMap((l) => leaveByHand({ ...l, employeeId: spec.id }, rules))
-      .filter((d) => d.date.startsWith(month))
+      .flatMap((l) => expandLeave({ ...l, employeeId: spec.id }, rules, range))
       .sort((a, b) => a.date.localeCompare(b.date));
     return {
       id: spec.id,
       name: spec.name,
       payrollNumber: spec.payrollNumber,
       clockCardNumber: spec.clockCardNumber,
-      sessions: sessions.map(({ employeeId: _, ...session }) => session),
+      sessions,
       pieces,
       leave,
     };
@@ -380,7 +217,7 @@ function monthInput(
   specs: readonly EmployeeSpec[],
   options: PayrollExportInput["options"],
 ): PayrollExportInput {
-  const rules = rulesFor(country, timeZone);
+  const rules = defaultLabourRules(country, timeZone);
   return {
     month,
     organization: { ...organization, country, timeZone },
