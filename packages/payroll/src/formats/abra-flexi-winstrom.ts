@@ -112,9 +112,10 @@ function employeeXml(employee: PayrollEmployee, input: PayrollExportInput): stri
  *
  * @example
  * ```ts
- * import { abraFlexiWinstrom, resolveOptions } from "@timecard/payroll";
+ * import { createDefaultRegistry, resolveOptions } from "@timecard/payroll";
  *
- * const output = abraFlexiWinstrom.format({ ...month, options: resolveOptions(abraFlexiWinstrom) });
+ * const format = createDefaultRegistry().get("abra-flexi-winstrom")!;
+ * const output = format.format({ ...month, options: resolveOptions(format) });
  * for await (const chunk of output as AsyncIterable<Uint8Array>) file.write(chunk);
  * ```
  */

@@ -282,12 +282,11 @@ function employeeXml(employee: PayrollEmployee, input: PayrollExportInput): stri
  *
  * @example
  * ```ts
- * import { moneyS3Dochazka, resolveOptions } from "@timecard/payroll";
+ * import { createDefaultRegistry, resolveOptions } from "@timecard/payroll";
  *
- * const options = resolveOptions(moneyS3Dochazka, { encoding: "windows-1250" });
- * for await (const chunk of moneyS3Dochazka.format({ ...month, options }) as AsyncIterable<Uint8Array>) {
- *   file.write(chunk);
- * }
+ * const format = createDefaultRegistry().get("money-s3-dochazka")!;
+ * const output = format.format({ ...month, options: resolveOptions(format, { encoding: "windows-1250" }) });
+ * for await (const chunk of output as AsyncIterable<Uint8Array>) file.write(chunk);
  * ```
  */
 export const moneyS3Dochazka: PayrollFormatter = {

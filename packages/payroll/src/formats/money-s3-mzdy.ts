@@ -128,9 +128,10 @@ function mzdaXml(employee: PayrollEmployee, input: PayrollExportInput): string {
  *
  * @example
  * ```ts
- * import { moneyS3Mzdy, resolveOptions } from "@timecard/payroll";
+ * import { createDefaultRegistry, resolveOptions } from "@timecard/payroll";
  *
- * const output = moneyS3Mzdy.format({ ...month, options: resolveOptions(moneyS3Mzdy) });
+ * const format = createDefaultRegistry().get("money-s3-mzdy")!;
+ * const output = format.format({ ...month, options: resolveOptions(format) });
  * for await (const chunk of output as AsyncIterable<Uint8Array>) file.write(chunk);
  * ```
  */

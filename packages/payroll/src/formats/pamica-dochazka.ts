@@ -92,9 +92,10 @@ function employeeXml(employee: PayrollEmployee, input: PayrollExportInput): stri
  *
  * @example
  * ```ts
- * import { pamicaDochazka, resolveOptions } from "@timecard/payroll";
+ * import { createDefaultRegistry, resolveOptions } from "@timecard/payroll";
  *
- * const output = pamicaDochazka.format({ ...month, options: resolveOptions(pamicaDochazka) });
+ * const format = createDefaultRegistry().get("pamica-dochazka")!;
+ * const output = format.format({ ...month, options: resolveOptions(format) });
  * for await (const chunk of output as AsyncIterable<Uint8Array>) file.write(chunk);
  * ```
  */
