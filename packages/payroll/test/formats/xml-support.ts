@@ -2,16 +2,32 @@
 // reader of our own output, and the figures computed straight from the pieces (independently of
 // the formatters' code) that the files must carry.
 
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { validateXML, type XMLValidationResult } from "xmllint-wasm";
 import type { PayrollEmployee } from "../../src/formatter.js";
 
-const MONEY_S3 = "/work/shared/payroll/money-s3";
+// Money S3's schemas (Solitea's, not ours): MONEY_S3_XSD_DIR, else test/schemas/money-s3 in this
+// package, else the team's shared copy. A missing schema fails the tests loudly, never skips them.
+const MONEY_S3 = [
+  process.env.MONEY_S3_XSD_DIR,
+  fileURLToPath(new URL("../schemas/money-s3", import.meta.url)),
+  "/work/shared/payroll/money-s3",
+].find((dir): dir is string => dir !== undefined && existsSync(join(dir, "dochazka", "Dochazka.xsd")));
+
+function schemaDir(): string {
+  if (!MONEY_S3) {
+    throw new Error(
+      "Money S3's XSDs were not found: set MONEY_S3_XSD_DIR to a folder with dochazka/Dochazka.xsd and xml-prenosy/_Document.xsd.",
+    );
+  }
+  return MONEY_S3;
+}
 
 /** Validates a UTF-8 document against Money S3's attendance schema (Dochazka.xsd). */
 export function validateDochazka(xml: string): Promise<XMLValidationResult> {
-  const schema = readFileSync(join(MONEY_S3, "dochazka", "Dochazka.xsd"), "utf8");
+  const schema = readFileSync(join(schemaDir(), "dochazka", "Dochazka.xsd"), "utf8");
   return validateXML({
     xml: [{ fileName: "dochazka.xml", contents: xml }],
     schema: [{ fileName: "Dochazka.xsd", contents: schema }],
@@ -20,7 +36,7 @@ export function validateDochazka(xml: string): Promise<XMLValidationResult> {
 
 /** Validates a UTF-8 document against Money S3's XML transfer schema (_Document.xsd and its includes). */
 export function validateXmlTransfer(xml: string): Promise<XMLValidationResult> {
-  const dir = join(MONEY_S3, "xml-prenosy");
+  const dir = join(schemaDir(), "xml-prenosy");
   const files = readdirSync(dir).filter((f) => f.endsWith(".xsd"));
   return validateXML({
     xml: [{ fileName: "mzdy.xml", contents: xml }],
