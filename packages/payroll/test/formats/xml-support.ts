@@ -9,11 +9,11 @@ import { validateXML, type XMLValidationResult } from "xmllint-wasm";
 import type { PayrollEmployee } from "../../src/formatter.js";
 
 // Money S3's schemas (Solitea's, not ours): MONEY_S3_XSD_DIR, else test/schemas/money-s3 in this
-// package, else the team's shared copy. A missing schema fails the tests loudly, never skips them.
+// package (a verbatim copy, see test/schemas/README.md). A missing schema fails the tests loudly,
+// never skips them.
 const MONEY_S3 = [
   process.env.MONEY_S3_XSD_DIR,
   fileURLToPath(new URL("../schemas/money-s3", import.meta.url)),
-  "/work/shared/payroll/money-s3",
 ].find((dir): dir is string => dir !== undefined && existsSync(join(dir, "dochazka", "Dochazka.xsd")));
 
 function schemaDir(): string {
