@@ -46,52 +46,81 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
       day: "numeric",
       hour: "numeric",
       minute: "numeric",
+      second: "numeric",
     });
     formatters.set(timeZone, formatter);
   }
   return formatter;
 }
 
-/** The local wall time of an instant in an IANA time zone, to the minute. */
-export function localDateTime(at: Date, timeZone: string): LocalDateTime {
-  const out = { year: 0, month: 0, day: 0, hour: 0, minute: 0 };
-  for (const part of formatterFor(timeZone).formatToParts(at)) {
-    if (part.type in out) out[part.type as keyof typeof out] = Number(part.value);
+/** The UTC offset of `timeZone` at `ms`, in milliseconds, read off Intl (which knows the tz database). */
+function offsetAt(ms: number, timeZone: string): number {
+  const p = { year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0 };
+  for (const part of formatterFor(timeZone).formatToParts(new Date(ms))) {
+    if (part.type in p) p[part.type as keyof typeof p] = Number(part.value);
   }
-  return out;
+  return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - Math.floor(ms / 1000) * 1000;
 }
 
-const isoFormatters = new Map<string, Intl.DateTimeFormat>();
+// Intl's formatToParts costs microseconds, and an export of 10,000 employees converts hundreds of
+// thousands of instants. Offsets are cached per 15 minutes of UTC: a span whose two ends have the
+// same offset has it throughout (zones change offset at most once in 15 minutes); a span with a
+// change in it is not cached and each instant in it is asked for.
+const BUCKET_MS = 15 * 60_000;
+const offsetCache = new Map<string, Map<number, number | null>>();
+
+function offsetOf(ms: number, timeZone: string): number {
+  let zone = offsetCache.get(timeZone);
+  if (!zone) {
+    zone = new Map();
+    offsetCache.set(timeZone, zone);
+  }
+  const bucket = Math.floor(ms / BUCKET_MS);
+  let offset = zone.get(bucket);
+  if (offset === undefined) {
+    const first = offsetAt(bucket * BUCKET_MS, timeZone);
+    offset = first === offsetAt((bucket + 1) * BUCKET_MS - 1000, timeZone) ? first : null;
+    if (zone.size > 100_000) zone.clear();
+    zone.set(bucket, offset);
+  }
+  return offset ?? offsetAt(ms, timeZone);
+}
+
+interface LocalParts extends LocalDateTime {
+  readonly second: number;
+  /** The UTC offset, in minutes. */
+  readonly offsetMinutes: number;
+}
+
+function localParts(at: Date, timeZone: string): LocalParts {
+  const ms = at.getTime();
+  const offset = offsetOf(ms, timeZone);
+  const wall = new Date(Math.floor(ms / 1000) * 1000 + offset);
+  return {
+    year: wall.getUTCFullYear(),
+    month: wall.getUTCMonth() + 1,
+    day: wall.getUTCDate(),
+    hour: wall.getUTCHours(),
+    minute: wall.getUTCMinutes(),
+    second: wall.getUTCSeconds(),
+    offsetMinutes: Math.round(offset / 60_000),
+  };
+}
+
+/** The local wall time of an instant in an IANA time zone, to the minute. */
+export function localDateTime(at: Date, timeZone: string): LocalDateTime {
+  const { year, month, day, hour, minute } = localParts(at, timeZone);
+  return { year, month, day, hour, minute };
+}
 
 /**
  * An instant as ISO 8601 local time with its UTC offset in `timeZone`, to the second
  * (`2026-10-05T08:00:00+02:00`): readable, and unambiguous in the hour the clocks go back.
  */
 export function zonedIso(at: Date, timeZone: string): string {
-  let formatter = isoFormatters.get(timeZone);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat("en-US", {
-      timeZone,
-      hourCycle: "h23",
-      year: "numeric",
-      month: "numeric",
-      day: "numeric",
-      hour: "numeric",
-      minute: "numeric",
-      second: "numeric",
-    });
-    isoFormatters.set(timeZone, formatter);
-  }
-  const p = { year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0 };
-  for (const part of formatter.formatToParts(at)) {
-    if (part.type in p) p[part.type as keyof typeof p] = Number(part.value);
-  }
-  const wholeSecond = Math.floor(at.getTime() / 1000) * 1000;
-  const offsetMinutes = Math.round(
-    (Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - wholeSecond) / 60000,
-  );
-  const sign = offsetMinutes < 0 ? "-" : "+";
-  const abs = Math.abs(offsetMinutes);
+  const p = localParts(at, timeZone);
+  const sign = p.offsetMinutes < 0 ? "-" : "+";
+  const abs = Math.abs(p.offsetMinutes);
   return (
     `${pad(p.year, 4)}-${pad(p.month, 2)}-${pad(p.day, 2)}T${pad(p.hour, 2)}:${pad(p.minute, 2)}:${pad(p.second, 2)}` +
     `${sign}${pad(Math.floor(abs / 60), 2)}:${pad(abs % 60, 2)}`

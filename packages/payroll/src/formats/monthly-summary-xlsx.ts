@@ -174,8 +174,8 @@ function dateSerial(date: string): number {
   return (Date.UTC(y, m - 1, d) - Date.UTC(1899, 11, 30)) / 86_400_000;
 }
 
-function* daySheet(employee: PayrollEmployee): Generator<Uint8Array> {
-  yield utf8.encode(sheetStart(DAY_WIDTHS, false) + headerRow(DAY_HEADER));
+function daySheet(employee: PayrollEmployee): string {
+  const start = sheetStart(DAY_WIDTHS, false) + headerRow(DAY_HEADER);
   const days = new Map<string, { pieces: WorkPiece[]; dayKind: string | null; leave: number; types: Set<string> }>();
   const dayOf = (date: string) => {
     let day = days.get(date);
@@ -214,7 +214,7 @@ function* daySheet(employee: PayrollEmployee): Generator<Uint8Array> {
       { number: new Set(day.pieces.map((p) => p.sessionId)).size },
     ]);
   }
-  yield utf8.encode(xml + SHEET_END);
+  return start + xml + SHEET_END;
 }
 
 /**
@@ -289,7 +289,8 @@ async function* writeWorkbook(input: PayrollExportInput): AsyncGenerator<Uint8Ar
       taken,
     );
     names.push(name);
-    yield* zip.stream(`xl/worksheets/sheet${names.length}.xml`, daySheet(employee));
+    // One employee's days are a few kilobytes: compressed at once, without a zlib stream each.
+    yield zip.file(`xl/worksheets/sheet${names.length}.xml`, utf8.encode(daySheet(employee)));
   }
   await summary.write(utf8.encode(SHEET_END));
   yield* zip.deflated("xl/worksheets/sheet1.xml", await summary.end());

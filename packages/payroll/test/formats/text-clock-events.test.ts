@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { localDateTime, zonedIso } from "../../src/formats/clock-events.js";
 import { comarchOptimaRcp } from "../../src/formats/comarch-optima-rcp.js";
 import { enova365Rcp } from "../../src/formats/enova365-rcp.js";
 import { symfoniaRcp } from "../../src/formats/symfonia-rcp.js";
@@ -279,5 +280,29 @@ describe("enova365-rcp", () => {
     await expect(
       collect(enova365Rcp, { ...input, employees: [{ ...first, clockCardNumber: "12345678901" }] }),
     ).rejects.toThrow(/more than 8 digits/);
+  });
+});
+
+describe("local time", () => {
+  it.each([
+    // Prague, 25 Oct 2026: 03:00 CEST becomes 02:00 CET at 01:00 UTC; the hour 02:00–03:00 runs twice.
+    ["2026-10-25T00:59:59Z", "Europe/Prague", "2026-10-25T02:59:59+02:00"],
+    ["2026-10-25T01:00:00Z", "Europe/Prague", "2026-10-25T02:00:00+01:00"],
+    ["2026-10-25T01:30:00Z", "Europe/Prague", "2026-10-25T02:30:00+01:00"],
+    // Warsaw, 29 Mar 2026: 02:00 CET becomes 03:00 CEST at 01:00 UTC.
+    ["2026-03-29T00:59:00Z", "Europe/Warsaw", "2026-03-29T01:59:00+01:00"],
+    ["2026-03-29T01:00:00Z", "Europe/Warsaw", "2026-03-29T03:00:00+02:00"],
+    // Lord Howe Island moves by half an hour (+11:00 to +10:30) at 15:00 UTC on 4 Apr 2026.
+    ["2026-04-04T14:59:00Z", "Australia/Lord_Howe", "2026-04-05T01:59:00+11:00"],
+    ["2026-04-04T15:00:00Z", "Australia/Lord_Howe", "2026-04-05T01:30:00+10:30"],
+    // A quarter-hour offset.
+    ["2026-10-25T01:07:00Z", "Asia/Kathmandu", "2026-10-25T06:52:00+05:45"],
+    ["2026-10-25T01:07:00Z", "America/St_Johns", "2026-10-24T22:37:00-02:30"],
+  ])("%s in %s is %s", (instant, zone, expected) => {
+    expect(zonedIso(new Date(instant), zone)).toBe(expected);
+    const local = localDateTime(new Date(instant), zone);
+    expect(
+      `${local.year}-${String(local.month).padStart(2, "0")}-${String(local.day).padStart(2, "0")}T${String(local.hour).padStart(2, "0")}:${String(local.minute).padStart(2, "0")}`,
+    ).toBe(expected.slice(0, 16));
   });
 });
