@@ -1,9 +1,14 @@
+export { type ComplianceInput, checkCompliance, complianceHistoryStart } from "./compliance.js";
 export { dayKind, isPublicHoliday, type PublicHoliday, publicHolidays } from "./holidays.js";
 export { expandLeave } from "./leave.js";
 export { overtimeReport, settlementPeriod } from "./overtime.js";
 export { defaultLabourRules } from "./rules.js";
 export { splitWork, sumHours } from "./split-work.js";
 export type {
+  ComplianceDetails,
+  ComplianceFinding,
+  ComplianceKind,
+  ComplianceSeverity,
   Country,
   DateRange,
   DayKind,
@@ -14,6 +19,7 @@ export type {
   LeaveType,
   OvertimeStatus,
   OvertimeSummary,
+  OvertimeWarningData,
   OvertimeWeek,
   SettlementPeriod,
   WorkPiece,

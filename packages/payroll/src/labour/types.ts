@@ -150,3 +150,74 @@ export interface OvertimeSummary {
   /** The weeks of the settlement period, oldest first. */
   readonly weeks: readonly OvertimeWeek[];
 }
+
+/** What a compliance finding is about: the API's `ComplianceAlertKind`. */
+export type ComplianceKind =
+  | "daily_rest"
+  | "weekly_rest"
+  | "weekly_average_exceeded"
+  | "yearly_overtime_approaching"
+  | "yearly_overtime_exceeded"
+  | "weekly_overtime_threshold"
+  | "daily_hours_exceeded";
+
+/** `warning`: a threshold is near or one the organization set was crossed; `violation`: a statutory limit was broken. */
+export type ComplianceSeverity = "warning" | "violation";
+
+/**
+ * The figures behind a finding, in seconds, named as the API's `ComplianceAlertDetails`: rest
+ * kinds have `required_rest_seconds` and `actual_rest_seconds`; `daily_hours_exceeded`
+ * `worked_seconds` and `threshold_seconds`; `weekly_overtime_threshold` `worked_seconds`,
+ * `threshold_seconds` and `overtime_seconds`; `weekly_average_exceeded`
+ * `average_weekly_seconds`, `threshold_seconds` and `period_weeks`; the yearly kinds
+ * `overtime_seconds`, `threshold_seconds` and `cap_seconds`.
+ */
+export interface ComplianceDetails {
+  readonly required_rest_seconds?: number;
+  readonly actual_rest_seconds?: number;
+  readonly worked_seconds?: number;
+  readonly threshold_seconds?: number;
+  readonly overtime_seconds?: number;
+  readonly cap_seconds?: number;
+  readonly average_weekly_seconds?: number;
+  readonly period_weeks?: number;
+}
+
+/** The `data` of an `overtime.warning` event (the API's `OvertimeWarning`). */
+export interface OvertimeWarningData {
+  readonly employee_id: string;
+  readonly kind: "weekly_threshold" | "yearly_approaching" | "yearly_exceeded";
+  /** The Monday of the week, for `weekly_threshold`; `null` for the yearly kinds. */
+  readonly week_start: string | null;
+  readonly year: number;
+  /** Weekly: the time worked beyond `threshold_seconds`; yearly: the year's overtime so far. */
+  readonly overtime_seconds: number;
+  readonly threshold_seconds: number;
+  readonly cap_seconds: number;
+}
+
+/** A rule that recorded work breaks or comes close to: what the server stores as a compliance alert. */
+export interface ComplianceFinding {
+  /**
+   * Stable for the same facts (`kind/employee/period`), so an alert is stored once: one per
+   * employee and day for the daily kinds, week for the weekly ones, settlement period for the
+   * average, year for the yearly ones.
+   */
+  readonly key: string;
+  readonly kind: ComplianceKind;
+  readonly severity: ComplianceSeverity;
+  /** The provision, cited as the country's code names it (`PL Kodeks pracy art. 132 § 1`). */
+  readonly rule: string;
+  readonly country: Country;
+  readonly employeeId: string;
+  /** The start of the time the finding is about: the rest, the 24 hours, the week, the period, the year. */
+  readonly periodStart: Date;
+  readonly periodEnd: Date;
+  readonly details: ComplianceDetails;
+  /** A sentence for people, in English, with local dates and times. */
+  readonly message: string;
+  /** The sessions that led to the finding. */
+  readonly sessionIds: readonly string[];
+  /** For the overtime kinds (`weekly_overtime_threshold` and the yearly ones), the `overtime.warning` data; else `null`. */
+  readonly overtimeWarning: OvertimeWarningData | null;
+}
