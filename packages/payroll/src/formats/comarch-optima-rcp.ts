@@ -32,6 +32,8 @@ const MAX_CARD_DIGITS = 20;
  *
  * @example
  * ```ts
+ * import { createDefaultRegistry, resolveOptions } from "@timecard/payroll";
+ * const comarchOptimaRcp = createDefaultRegistry().get("comarch-optima-rcp")!;
  * const options = resolveOptions(comarchOptimaRcp, { line_layout: "NNNNNN;RRRR-MM-DD;gg:mm;O" });
  * for await (const chunk of comarchOptimaRcp.format({ ...input, options })) file.write(chunk);
  * // 000007;2026-11-02;07:00;1\r\n000007;2026-11-02;15:00;0\r\n…

@@ -112,6 +112,8 @@ interface Group {
  *
  * @example
  * ```ts
+ * import { createDefaultRegistry, resolveOptions } from "@timecard/payroll";
+ * const customCsv = createDefaultRegistry().get("custom-csv")!;
  * const options = resolveOptions(customCsv, {
  *   columns: ["payroll_number", "employee_name", "date", "worked_hours"],
  *   rows: "employee_day",

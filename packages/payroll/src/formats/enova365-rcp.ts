@@ -26,6 +26,8 @@ const MAX_CARD_DIGITS = 20;
  *
  * @example
  * ```ts
+ * import { createDefaultRegistry } from "@timecard/payroll";
+ * const enova365Rcp = createDefaultRegistry().get("enova365-rcp")!;
  * for await (const chunk of enova365Rcp.format(input)) file.write(chunk);
  * // 000000000071102070020\r\n000000000071102150030\r\n… (card 7, 2 November 07:00 in, 15:00 out)
  * ```

@@ -249,6 +249,8 @@ export function sheetName(wanted: string, taken: Set<string>): string {
  * @example
  * ```ts
  * import { writeFile } from "node:fs/promises";
+ * import { createDefaultRegistry } from "@timecard/payroll";
+ * const monthlySummaryXlsx = createDefaultRegistry().get("monthly-summary-xlsx")!;
  * const chunks: Uint8Array[] = [];
  * for await (const chunk of monthlySummaryXlsx.format(input)) chunks.push(chunk);
  * await writeFile("timecard-2026-10.xlsx", Buffer.concat(chunks));

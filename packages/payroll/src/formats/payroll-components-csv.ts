@@ -106,6 +106,8 @@ function componentCodes(options: ExportOptions): Record<PayrollComponent, string
  *
  * @example
  * ```ts
+ * import { createDefaultRegistry, resolveOptions } from "@timecard/payroll";
+ * const payrollComponentsCsv = createDefaultRegistry().get("payroll-components-csv")!;
  * const options = resolveOptions(payrollComponentsCsv, { component_codes: { regular: "100", overtime: "220" } });
  * for await (const chunk of payrollComponentsCsv.format({ ...input, options })) file.write(chunk);
  * // osobni_cislo;kod_slozky;hodiny;dny;datum_od;datum_do\r\n00042;100;168,0;21;01.09.2026;30.09.2026\r\n…

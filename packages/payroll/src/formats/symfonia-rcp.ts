@@ -63,8 +63,8 @@ export function requireCard(
  *
  * @example
  * ```ts
- * import { builtInFormatters } from "@timecard/payroll";
- * const symfonia = builtInFormatters.find((f) => f.id === "symfonia-rcp");
+ * import { createDefaultRegistry } from "@timecard/payroll";
+ * const symfonia = createDefaultRegistry().get("symfonia-rcp")!;
  * for await (const chunk of symfonia.format(input)) file.write(chunk);
  * // 000010004220260901080011000010000000\r\n000010004220260901163001000010000000\r\n…
  * ```
