@@ -168,10 +168,11 @@ export interface PayrollFormatter {
   readonly columnsConfigurable: boolean;
   /**
    * Why the program would refuse an identifier the employee has (a Money S3 attendance payroll
-   * number that is not 5 characters), or `null` when it is fine. Only called for employees that
-   * have every required identifier.
+   * number that is not 5 characters, a card number wider than the line layout's card field), or
+   * `null` when it is fine. Receives the resolved options. Only called for employees that have
+   * every required identifier.
    */
-  invalidIdentifier?(employee: PayrollEmployeeIdentity): string | null;
+  invalidIdentifier?(employee: PayrollEmployeeIdentity, options: ExportOptions): string | null;
   /** Checks options beyond their shape (a line layout without a card field); throws a `TypeError`. */
   validateOptions?(options: ExportOptions): void;
   /** Writes the file: all at once, or as a stream of chunks for large files. */
@@ -216,15 +217,19 @@ export function findMissingIdentifiers(
   return out;
 }
 
-/** The employees (having every required identifier) whose identifiers the program would refuse. */
+/**
+ * The employees (having every required identifier) whose identifiers the program would refuse,
+ * with the export's resolved options (see `resolveOptions`).
+ */
 export function findInvalidIdentifiers(
   formatter: Pick<PayrollFormatter, "invalidIdentifier">,
   employees: Iterable<PayrollEmployeeIdentity>,
+  options: ExportOptions = {},
 ): InvalidIdentifier[] {
   const out: InvalidIdentifier[] = [];
   if (!formatter.invalidIdentifier) return out;
   for (const employee of employees) {
-    const reason = formatter.invalidIdentifier(employee);
+    const reason = formatter.invalidIdentifier(employee, options);
     if (reason !== null) out.push({ employeeId: employee.id, name: employee.name, reason });
   }
   return out;

@@ -56,8 +56,11 @@ export const comarchOptimaRcp: PayrollFormatter = {
   defaultOptions: { line_layout: DEFAULT_LAYOUT },
   defaultLineLayout: DEFAULT_LAYOUT,
   columnsConfigurable: false,
-  invalidIdentifier(employee: PayrollEmployeeIdentity) {
-    return employee.clockCardNumber === null ? null : cardProblem(employee.clockCardNumber, MAX_CARD_DIGITS);
+  invalidIdentifier(employee: PayrollEmployeeIdentity, options: ExportOptions) {
+    if (employee.clockCardNumber === null) return null;
+    // A card wider than the layout's card field would be cut to another employee's number.
+    const width = parseLineLayout(options.line_layout ?? DEFAULT_LAYOUT, OPTIMA_DIALECT).cardWidth;
+    return cardProblem(employee.clockCardNumber, Math.min(width, MAX_CARD_DIGITS));
   },
   validateOptions(options: ExportOptions) {
     parseLineLayout(options.line_layout ?? DEFAULT_LAYOUT, OPTIMA_DIALECT);

@@ -211,6 +211,13 @@ describe("comarch-optima-rcp", () => {
     const first = employeesOf(input)[0];
     if (!first) throw new Error("no employee");
     const wide = { ...input, employees: [{ ...first, clockCardNumber: "1234" }] };
+    // Named before writing, as an invalid identifier of the export…
+    const invalid = findInvalidIdentifiers(comarchOptimaRcp, wide.employees, input.options);
+    expect(invalid.map((i) => [i.employeeId, i.reason])).toEqual([
+      [first.id, expect.stringMatching(/more than 3 digits/)],
+    ]);
+    expect(findInvalidIdentifiers(comarchOptimaRcp, wide.employees, resolveOptions(comarchOptimaRcp))).toEqual([]);
+    // …and never written cut, should a caller skip the check.
     await expect(collect(comarchOptimaRcp, wide)).rejects.toThrow(/more than 3 digits/);
   });
 
@@ -277,9 +284,16 @@ describe("enova365-rcp", () => {
     const input = polishMonth(resolveOptions(enova365Rcp));
     const first = employeesOf(input)[0];
     if (!first) throw new Error("no employee");
-    await expect(
-      collect(enova365Rcp, { ...input, employees: [{ ...first, clockCardNumber: "12345678901" }] }),
-    ).rejects.toThrow(/more than 8 digits/);
+    const wide = [{ ...first, clockCardNumber: "12345678901" }];
+    expect(findInvalidIdentifiers(enova365Rcp, wide, input.options)).toHaveLength(1);
+    expect(
+      findInvalidIdentifiers(
+        enova365Rcp,
+        wide,
+        resolveOptions(enova365Rcp, { line_layout: "XXXNNNNNNNNNNNNMMDDhhmmOO" }),
+      ),
+    ).toEqual([]);
+    await expect(collect(enova365Rcp, { ...input, employees: wide })).rejects.toThrow(/more than 8 digits/);
   });
 });
 

@@ -11,10 +11,9 @@ import type { PayrollEmployee } from "../../src/formatter.js";
 // Money S3's schemas (Solitea's, not ours): MONEY_S3_XSD_DIR, else test/schemas/money-s3 in this
 // package (a verbatim copy, see test/schemas/README.md). A missing schema fails the tests loudly,
 // never skips them.
-const MONEY_S3 = [
-  process.env.MONEY_S3_XSD_DIR,
-  fileURLToPath(new URL("../schemas/money-s3", import.meta.url)),
-].find((dir): dir is string => dir !== undefined && existsSync(join(dir, "dochazka", "Dochazka.xsd")));
+const MONEY_S3 = [process.env.MONEY_S3_XSD_DIR, fileURLToPath(new URL("../schemas/money-s3", import.meta.url))].find(
+  (dir): dir is string => dir !== undefined && existsSync(join(dir, "dochazka", "Dochazka.xsd")),
+);
 
 function schemaDir(): string {
   if (!MONEY_S3) {
