@@ -382,6 +382,51 @@ ${table.join("\n")}
 // (same groups and names, in kebab-case), with flags from the query parameters or the JSON body's
 // top-level properties. packages/cli/src/generated/commands.ts is the table (loaded when a group
 // runs); groups.ts only the group names and descriptions (for `timecard --help`).
+// Where the rule's name reads badly on a command line, the tables below give the CLI its own
+// (`--employee` for employee_id, `timecard audit`, `timecard webhooks deliveries whe_…`); the
+// rule's name stays as an alias (hidden for flags), so the SDK's and the API's names still work.
+
+/** SDK group -> CLI group name, where the tag's name is long for typing. */
+const CLI_GROUP_NAMES = {
+  auditLog: "audit",
+};
+
+/** SDK group -> what `timecard --help` says of it, where the CLI adds to the tag's operations. */
+const CLI_GROUP_DESCRIPTIONS = {
+  sandbox: "The sandbox: start it (timecard sandbox [--mock]), reset it, trigger sample events.",
+};
+
+/** `<sdk group>.<method>` -> CLI command name. */
+const CLI_COMMAND_NAMES = {
+  // A webhook endpoint is what the group is about: `timecard webhooks create --url …`.
+  "webhooks.createEndpoint": "create",
+  "webhooks.deleteEndpoint": "delete",
+  "webhooks.getEndpoint": "get",
+  "webhooks.listEndpoints": "list",
+  "webhooks.updateEndpoint": "update",
+  "webhooks.testEndpoint": "test",
+  "webhooks.revealEndpointSecret": "reveal-secret",
+  "webhooks.rotateEndpointSecret": "rotate-secret",
+  "webhooks.listEndpointDeliveries": "deliveries",
+  "webhooks.retryDelivery": "retry",
+  "sandbox.triggerEvent": "trigger",
+  "apiKeys.listAuditEntries": "audit",
+};
+
+/** Parameter or body property -> CLI flag (without `--`), wherever it occurs. */
+const CLI_FLAG_NAMES = {
+  employee_id: "employee",
+  employee_ids: "employee",
+  manager_id: "manager",
+  project_id: "project",
+  task_id: "task",
+  assignee_id: "assignee",
+  assignee_ids: "assignee",
+  actor_id: "actor",
+  key_id: "key",
+  endpoint_id: "endpoint",
+  rate_limit_per_hour: "rate-limit",
+};
 
 const kebab = (name) =>
   name
@@ -390,7 +435,7 @@ const kebab = (name) =>
     .toLowerCase();
 
 /** Flags the CLI defines itself, which no parameter may shadow. */
-const CLI_FLAGS = ["data", "all", "json", "profile", "base-url", "help", "version"];
+const CLI_FLAGS = ["data", "all", "json", "profile", "base-url", "help", "version", "output", "wait", "interval"];
 
 /** A schema merged through `allOf` (its properties, required and the rest). */
 function flatten(spec, node) {
@@ -423,10 +468,12 @@ function sentence(text) {
 
 function cliFlag(spec, name, node, required, description) {
   const schema = flatten(spec, node);
-  const flag = kebab(name);
-  if (CLI_FLAGS.includes(flag)) throw new Error(`the CLI flag --${flag} is taken; rename ${name} in the CLI table`);
+  const flag = CLI_FLAG_NAMES[name] ?? kebab(name);
+  for (const taken of new Set([flag, kebab(name)]))
+    if (CLI_FLAGS.includes(taken))
+      throw new Error(`the CLI flag --${taken} is taken; give ${name} another name in CLI_FLAG_NAMES`);
   const values = schema.enum ?? flatten(spec, schema.items ?? {}).enum;
-  const row = [name, cliType(spec, schema), required ? 1 : 0, sentence(description ?? schema.description)];
+  const row = [name, flag, cliType(spec, schema), required ? 1 : 0, sentence(description ?? schema.description)];
   if (values) row.push(values.filter((v) => v !== null));
   return row;
 }
@@ -441,19 +488,35 @@ function bodyFlags(spec, body) {
   return [...props].map(([name, prop]) => cliFlag(spec, name, prop, required(name), deref(spec, prop).description));
 }
 
+/** Fails when two flags of one command would answer to the same name (`--employee` and `--employee-id`). */
+function checkFlags(label, flags) {
+  const seen = new Map();
+  for (const [name, flag] of flags)
+    for (const taken of new Set([flag, kebab(name)])) {
+      if (seen.has(taken) && seen.get(taken) !== name)
+        throw new Error(`${label}: --${taken} would be both ${seen.get(taken)} and ${name}; fix CLI_FLAG_NAMES`);
+      seen.set(taken, name);
+    }
+}
+
 function cliCommands(spec) {
   const groups = [...sdkMethods(spec)].sort(([a], [b]) => a.localeCompare(b));
   const tagDescriptions = new Map((spec.tags ?? []).map((t) => [t.name, t.description ?? ""]));
   const entries = [];
   const names = [];
+  const renamed = new Set();
   for (const [group, { tag, methods }] of groups) {
-    const rows = [...methods]
-      .sort((a, b) => a.name.localeCompare(b.name))
+    const groupCli = CLI_GROUP_NAMES[group] ?? kebab(group);
+    const rows = methods
       .map((m) => {
+        const label = `${group}.${m.name}`;
+        const cliName = CLI_COMMAND_NAMES[label] ?? kebab(m.name);
+        if (CLI_COMMAND_NAMES[label]) renamed.add(label);
         const flags =
           m.input === "body"
             ? bodyFlags(spec, m.bodySchema)
             : m.query.map((p) => cliFlag(spec, p.name, p.schema, p.required, p.description));
+        checkFlags(label, flags);
         const row = [
           m.name,
           m.summary,
@@ -461,21 +524,42 @@ function cliCommands(spec) {
           m.input === "body" ? (m.inputRequired ? 2 : 1) : 0,
           m.page ? 1 : 0,
           flags,
+          cliName === kebab(m.name) ? [] : [kebab(m.name)],
         ];
-        return `    ${JSON.stringify(kebab(m.name))}: ${JSON.stringify(row)},`;
-      });
-    entries.push(`  ${JSON.stringify(kebab(group))}: {\n${rows.join("\n")}\n  },`);
+        return [cliName, row];
+      })
+      .sort(([a], [b]) => a.localeCompare(b));
+    const taken = new Set();
+    for (const [cliName, row] of rows)
+      for (const name of [cliName, ...row[6]]) {
+        if (taken.has(name)) throw new Error(`two commands named timecard ${groupCli} ${name}; fix CLI_COMMAND_NAMES`);
+        taken.add(name);
+      }
+    const lines = rows.map(([cliName, row]) => `    ${JSON.stringify(cliName)}: ${JSON.stringify(row)},`);
+    entries.push(`  ${JSON.stringify(groupCli)}: {\n${lines.join("\n")}\n  },`);
     // Plain text, up to the first `;` (markdown links and emphasis dropped), for `timecard --help`.
     const about = sentence(tagDescriptions.get(tag))
       .replace(/\[([^\]]*)\]\([^)]*\)/g, "$1")
       .replace(/\*+/g, "")
       .replace(/;.*$/, ".");
-    names.push([kebab(group), group, about || tag]);
+    const description = CLI_GROUP_DESCRIPTIONS[group] ?? (about || tag);
+    names.push([groupCli, group, description, groupCli === kebab(group) ? [] : [kebab(group)]]);
   }
+  const known = new Set(groups.map(([group]) => group));
+  for (const group of [...Object.keys(CLI_GROUP_NAMES), ...Object.keys(CLI_GROUP_DESCRIPTIONS)])
+    if (!known.has(group))
+      throw new Error(`scripts/generate.mjs names the group ${group}, which the SDK no longer has`);
+  for (const label of Object.keys(CLI_COMMAND_NAMES))
+    if (!renamed.has(label)) throw new Error(`CLI_COMMAND_NAMES names ${label}, which the SDK no longer has`);
   const commands = `${HEADER}
-/** A flag: the parameter or body property, its type, required (1), a description and the allowed values. */
+/**
+ * A flag: the parameter or body property, its CLI flag (without \`--\`; when it differs from the
+ * property's name in kebab-case, that name is a hidden alias), its type, required (1), a
+ * description and the allowed values.
+ */
 export type CommandFlag = readonly [
   name: string,
+  flag: string,
   type: "string" | "integer" | "number" | "boolean" | "object" | \`\${"string" | "integer" | "number" | "boolean" | "object"}[]\`,
   required: 0 | 1,
   description: string,
@@ -484,7 +568,8 @@ export type CommandFlag = readonly [
 
 /**
  * A resource command: the SDK method, summary, path parameters (positional), the JSON body
- * (0 none, 1 optional, 2 required; else the flags are the query), paginated (1) and the flags.
+ * (0 none, 1 optional, 2 required; else the flags are the query), paginated (1), the flags and
+ * the command's other names.
  */
 export type ResourceCommand = readonly [
   method: string,
@@ -493,6 +578,7 @@ export type ResourceCommand = readonly [
   body: 0 | 1 | 2,
   paginated: 0 | 1,
   flags: readonly CommandFlag[],
+  aliases: readonly string[],
 ];
 
 /** Every resource command, by CLI group and command name. */
@@ -501,8 +587,13 @@ ${entries.join("\n")}
 };
 `;
   const groupsFile = `${HEADER}
-/** The resource groups of \`timecard\`: CLI name, SDK group and description. */
-export const COMMAND_GROUPS: readonly (readonly [name: string, sdkGroup: string, description: string])[] = [
+/** The resource groups of \`timecard\`: CLI name, SDK group, description and other names. */
+export const COMMAND_GROUPS: readonly (readonly [
+  name: string,
+  sdkGroup: string,
+  description: string,
+  aliases: readonly string[],
+])[] = [
 ${names.map((n) => `  ${JSON.stringify(n)},`).join("\n")}
 ];
 `;

@@ -14,6 +14,8 @@ export interface Profile {
 export interface Config {
   default_profile?: string;
   profiles: Record<string, Profile>;
+  /** `timecard listen`'s signing secret (`whsec_…`) by profile, kept so a local receiver keeps verifying. */
+  listen_secrets?: Record<string, string>;
 }
 
 /** `$XDG_CONFIG_HOME/timecard/config.json`, else `~/.config/timecard/config.json`; `%APPDATA%\timecard` on Windows. */

@@ -1,4 +1,4 @@
-import type { Timecard } from "@timecard/sdk";
+import type { Timecard, TimecardOptions } from "@timecard/sdk";
 import { type Config, configPath, readConfig } from "./config.js";
 import { CliError, EXIT } from "./errors.js";
 import type { ProgramIO } from "./output.js";
@@ -19,6 +19,10 @@ export interface CommandContext {
   readonly options: GlobalOptions;
   readonly env: NodeJS.ProcessEnv;
 }
+
+/** `ctx` with a command's own `--json` applied. */
+export const withJson = (ctx: CommandContext, options: { json?: boolean }): CommandContext =>
+  options.json ? { ...ctx, options: { ...ctx.options, json: true } } : ctx;
 
 /** The credential and origin a command uses, and where each came from. */
 export interface Resolved {
@@ -55,13 +59,20 @@ export async function resolve(ctx: CommandContext): Promise<Resolved> {
 }
 
 /** An SDK client for `apiKey` (the SDK loads only here, so `--help` never pays for it). */
-export async function createClient(apiKey: string, baseUrl: string): Promise<Timecard> {
+export async function createClient(
+  apiKey: string,
+  baseUrl: string,
+  options: Omit<TimecardOptions, "apiKey" | "baseUrl"> = {},
+): Promise<Timecard> {
   const { createTimecard } = await import("@timecard/sdk");
-  return createTimecard({ apiKey, baseUrl, userAgent: "timecard-cli" });
+  return createTimecard({ userAgent: "timecard-cli", ...options, apiKey, baseUrl });
 }
 
 /** The client of the resolved credential; exits 4 when none is configured. */
-export async function clientFor(ctx: CommandContext): Promise<{ client: Timecard; resolved: Resolved }> {
+export async function clientFor(
+  ctx: CommandContext,
+  options: Omit<TimecardOptions, "apiKey" | "baseUrl"> = {},
+): Promise<{ client: Timecard; resolved: Resolved }> {
   const resolved = await resolve(ctx);
   if (!resolved.apiKey) {
     const named = ctx.options.profile || ctx.env.TIMECARD_PROFILE;
@@ -72,7 +83,7 @@ export async function clientFor(ctx: CommandContext): Promise<{ client: Timecard
       EXIT.AUTHENTICATION,
     );
   }
-  return { client: await createClient(resolved.apiKey, resolved.baseUrl), resolved };
+  return { client: await createClient(resolved.apiKey, resolved.baseUrl, options), resolved };
 }
 
 /** A key as it may be shown: its prefix and last four characters, never the secret. */

@@ -1,4 +1,4 @@
-import { Command, Option } from "commander";
+import { Argument, Command, Option } from "commander";
 import type { CommandContext, GlobalOptions } from "./context.js";
 import { COMMAND_GROUPS } from "./generated/groups.js";
 import type { ProgramIO } from "./output.js";
@@ -83,12 +83,56 @@ export function createProgram(
       (await import("./commands/operations.js")).operations(context(command), flags),
     );
 
+  program
+    .command("listen")
+    .description(
+      "print the organization's events as they happen and forward each, signed, to a local URL (until Ctrl+C)",
+    )
+    .option("--forward-to <url>", "POST each event here, signed like a webhook delivery with this profile's secret")
+    .addOption(
+      new Option(
+        "--events <types>",
+        "only these types: session.started, session.* or * (repeat or separate with commas)",
+      )
+        .argParser((value: string, previous: string[] = []) => [...previous, ...value.split(",").map((t) => t.trim())])
+        .default(undefined),
+    )
+    .option("--print-secret", "print the signing secret (whsec_…) that forwarded events are signed with, and exit")
+    .option("--interval <seconds>", "seconds between two polls of GET /v1/events, 0.5 to 60", "2")
+    .action(
+      async (flags: { forwardTo?: string; events?: string[]; printSecret?: boolean; interval: string }, command) => {
+        const [{ listen }, { parseInterval }] = await Promise.all([
+          import("./commands/listen.js"),
+          import("./flags.js"),
+        ]);
+        await listen(context(command), { ...flags, intervalMs: parseInterval(flags.interval) });
+      },
+    );
+
+  program
+    .command("trigger")
+    .description("fire a sample event of a type in the sandbox (POST /v1/sandbox/trigger)")
+    .argument("<event-type>", "such as session.started")
+    .option("--employee <id>", "the employee the sample concerns (default: the seed's Jan Kowalski)")
+    .action(async (type: string, flags: { employee?: string }, command: Command) =>
+      (await import("./commands/trigger.js")).trigger(context(command), type, flags),
+    );
+
+  program
+    .command("completion")
+    .description('print the shell completion script: eval "$(timecard completion bash)"')
+    .addArgument(new Argument("<shell>", "bash, zsh or fish").choices(["bash", "zsh", "fish"]))
+    .action(async (shell: string, _flags, command: Command) =>
+      (await import("./commands/completion.js")).completion(context(command), shell, program),
+    );
+
   // The resource groups (`timecard sessions start …`): only names here; the group's commands and
   // flags are built from the generated table once it runs, so its arguments pass through untouched.
   for (const group of COMMAND_GROUPS) {
-    const [name, , description] = group;
+    const [name, , description, aliases] = group;
     program
       .command(name)
+      .aliases(aliases)
       .description(description)
       .helpOption(false)
       .allowUnknownOption()

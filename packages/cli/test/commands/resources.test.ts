@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { METHOD_ROUTES } from "../../../sdk/src/generated/methods.js";
 import { at, T0, useSdkTestServer } from "../../../sdk/test/server-support.js";
-import { columnsOf, flagOf } from "../../src/commands/resources.js";
+import { flagOf } from "../../src/flags.js";
 import { COMMANDS } from "../../src/generated/commands.js";
 import { COMMAND_GROUPS } from "../../src/generated/groups.js";
+import { columnsOf } from "../../src/output.js";
 import { runCli } from "../support/cli.js";
 
 const sdk = useSdkTestServer();
@@ -186,7 +187,9 @@ describe("timecard <group> <command>", () => {
       expect(group.stdout).toMatch(new RegExp(`^ {2}${name}\\b`, "m"));
     const command = await runCli(["api-keys", "create", "--help"]);
     expect(command.code).toBe(0);
-    expect(command.stdout).toContain("--rate-limit-per-hour <n>");
+    expect(command.stdout).toContain("--rate-limit <n>");
+    // The property's own name still works, without cluttering the help.
+    expect(command.stdout).not.toContain("--rate-limit-per-hour");
     const top = await runCli(["--help"]);
     expect(top.stdout).toMatch(/^ {2}api-keys\s/m);
   });
