@@ -77,6 +77,8 @@ export function splitWork(sessions: readonly WorkSession[], rules: LabourRules):
       if (from < local.start || from >= local.end) {
         day = localDayNumber(from, zone);
         local = calendar.day(day);
+        // Cannot happen with a consistent time zone database; never loop on one that is not.
+        if (from < local.start || from >= local.end) throw new Error(`No local day of ${zone} holds ${from}.`);
       }
       const to = Math.min(last, local.end);
       const worked = to - from;
