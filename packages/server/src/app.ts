@@ -7,6 +7,7 @@ import type { Actor, DomainContext } from "./domain/actor.js";
 import { auditActor } from "./domain/audit.js";
 import { type AuditWriter, createAuditWriter } from "./domain/audit-writer.js";
 import { authenticate, authorize } from "./domain/authenticate.js";
+import { createExportWorker, type ExportWorker } from "./domain/exports/worker.js";
 import { createDispatcher } from "./domain/webhooks/dispatcher.js";
 import type { WebhookContext } from "./domain/webhooks/runtime.js";
 import { createAllowlist, type HostResolver, systemResolver } from "./domain/webhooks/url-safety.js";
@@ -70,6 +71,8 @@ declare module "fastify" {
   interface FastifyInstance {
     audit: AuditWriter;
     webhooks: WebhookContext;
+    /** The payroll export worker (running unless `config.exports.worker` is off; tests call `runDue()`). */
+    exports: ExportWorker;
   }
 }
 
@@ -139,6 +142,11 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
   if (config.webhooks.dispatcher) app.addHook("onReady", () => webhooks.dispatcher.start());
   // Registered before the audit flush below: attempts in flight are recorded before the database closes.
   app.addHook("onClose", () => webhooks.dispatcher.stop());
+  const exportWorker = createExportWorker({ storage, now, log: app.log });
+  app.decorate("exports", exportWorker);
+  if (config.exports.worker) app.addHook("onReady", () => exportWorker.start());
+  // The export in progress is recorded before the database closes.
+  app.addHook("onClose", () => exportWorker.stop());
 
   // Bodies are validated strictly (a string is not a number); query, path and headers arrive as
   // text and are coerced. `removeAdditional: false`: unknown fields are refused, not dropped.

@@ -22,6 +22,12 @@ export interface WebhookConfig {
   readonly publicUrl: string | null;
 }
 
+/** How payroll exports are generated. */
+export interface ExportConfig {
+  /** Whether this process runs the export worker (default true; turn off for API-only processes). */
+  readonly worker: boolean;
+}
+
 /** The reference server's configuration, read from the environment. */
 export interface ServerConfig {
   readonly host: string;
@@ -36,6 +42,7 @@ export interface ServerConfig {
   readonly bodyLimitBytes: number;
   readonly logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
   readonly webhooks: WebhookConfig;
+  readonly exports: ExportConfig;
 }
 
 /** The environment variables that configure the server. */
@@ -103,6 +110,7 @@ export function loadServerConfig(env: ServerEnv): ServerConfig {
   const trustProxy = !proxy ? false : proxy === "true" ? true : proxy;
 
   const webhooks = parseWebhookConfig(env, sandbox, problems);
+  const exports = { worker: parseBoolean(env.TIMECARD_EXPORT_WORKER, "TIMECARD_EXPORT_WORKER", problems) ?? true };
 
   if (problems.length > 0) throw new ConfigError(problems);
   return {
@@ -115,6 +123,7 @@ export function loadServerConfig(env: ServerEnv): ServerConfig {
     bodyLimitBytes,
     logLevel,
     webhooks,
+    exports,
   };
 }
 

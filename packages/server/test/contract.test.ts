@@ -4,6 +4,7 @@ import { createServer, type Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createWorld, useTestServer, type World } from "./support/harness.js";
 import { type PrismProxy, startPrismProxy } from "./support/prism.js";
+import { finishExport } from "./support/spec-walk.js";
 
 // Realistic traffic through Prism's validating proxy in front of the real server: every
 // request and every response is checked against the spec. Prism marks a response that breaks
@@ -245,6 +246,53 @@ describe("realistic traffic through the validating proxy", () => {
     });
     expect([unsigned.status, unsigned.headers.get("sl-violations")]).toEqual([401, null]);
     await expectValid(world.admin.key, "DELETE", `/v1/incoming-webhooks/${hook.id}`, 204);
+  });
+
+  it("hours and overtime reports, compliance alerts and their acknowledgement", async () => {
+    // Monday 14:00–23:00 and Tuesday 09:00–17:00 in Warsaw: 10 hours of rest, a daily rest violation.
+    for (const [started_at, ended_at] of [
+      ["2026-10-12T12:00:00Z", "2026-10-12T21:00:00Z"],
+      ["2026-10-13T07:00:00Z", "2026-10-13T15:00:00Z"],
+    ]) {
+      await expectValid(world.colleague.key, "POST", "/v1/sessions", 201, { started_at, ended_at });
+    }
+    const month = "from=2026-10-01&to=2026-10-31";
+    const report = await expectValid(world.admin.key, "GET", `/v1/reports/hours?${month}&group_by=employee`, 200);
+    expect(report.totals.worked_seconds).toBeGreaterThan(0);
+    await expectValid(world.employee.key, "GET", `/v1/reports/hours?${month}&group_by=day`, 200);
+    await expectValid(world.manager.key, "GET", `/v1/reports/hours?${month}&group_by=project`, 200);
+    await expectValid(world.admin.key, "GET", "/v1/reports/hours?from=2026-10-31&to=2026-10-01&group_by=task", 422);
+    await expectValid(world.manager.key, "GET", "/v1/reports/overtime?year=2026", 200);
+    await expectValid(world.employee.key, "GET", `/v1/reports/overtime?employee_id=${world.employee.id}`, 200);
+
+    const alerts = await expectValid(world.manager.key, "GET", "/v1/compliance-alerts?acknowledged=false", 200);
+    const alert = alerts.data.find((a: { kind: string }) => a.kind === "daily_rest");
+    expect(alert?.employee_id).toBe(world.colleague.id);
+    await expectValid(world.colleague.key, "GET", `/v1/compliance-alerts/${alert.id}`, 200);
+    await expectValid(world.manager.key, "POST", `/v1/compliance-alerts/${alert.id}/acknowledge`, 200);
+    await expectValid(world.admin.key, "POST", `/v1/compliance-alerts/${alert.id}/acknowledge`, 409);
+    await expectValid(world.employee.key, "GET", "/v1/compliance-alerts?kind=daily_rest&severity=violation", 200);
+  });
+
+  it("an admin exports a month for payroll, and a manager downloads the file", async () => {
+    const formats = await expectValid(world.manager.key, "GET", "/v1/export-formats?country=PL", 200);
+    await expectValid(world.admin.key, "GET", "/v1/export-formats?limit=1", 200);
+    const format = formats.data.find((f: { requires: string[] }) => f.requires.length === 0);
+    expect(format).toBeDefined();
+    const created = await expectValid(world.admin.key, "POST", "/v1/exports", 202, {
+      format: format.id,
+      month: "2026-10",
+    });
+    await expectValid(world.admin.key, "POST", "/v1/exports", 422, { format: format.id, month: "2099-01" });
+    await finishExport(server, created.id);
+    const done = await expectValid(world.manager.key, "GET", `/v1/exports/${created.id}`, 200);
+    expect(done.status).toBe("completed");
+    await expectValid(world.manager.key, "GET", "/v1/exports?status=completed", 200);
+    const file = await fetch(`${prism.url}${done.file.download_url}`, {
+      headers: { authorization: `Bearer ${world.manager.key}` },
+    });
+    const bytes = Buffer.from(await file.arrayBuffer());
+    expect([file.status, file.headers.get("sl-violations"), bytes.length]).toEqual([200, null, done.file.size_bytes]);
   });
 
   it("Prism reported no violation at all", () => {

@@ -4,6 +4,7 @@ import { type CursorPosition, decodeCursor, type Page, toPage } from "../http/cu
 import { newId } from "../ids.js";
 import type { EmployeeRow, ProjectRow, SessionRow, TaskRow } from "../storage/schema.js";
 import { type DomainContext, inTransaction } from "./actor.js";
+import { runComplianceCheck } from "./compliance.js";
 import { isDirectReport } from "./employees.js";
 import { recordEvent } from "./events.js";
 
@@ -421,7 +422,9 @@ async function stopRow(
     .where("id", "=", row.id)
     .returningAll()
     .executeTakeFirstOrThrow();
-  return emit(tx, "session.stopped", updated, now);
+  const session = await emit(tx, "session.stopped", updated, now);
+  await runComplianceCheck(tx, updated.employee_id, updated.started_at);
+  return session;
 }
 
 /**
@@ -503,7 +506,9 @@ export async function createSession(ctx: DomainContext, body: SessionCreate): Pr
     assertOpen(work);
     await assertNoOverlap(tx, employee.id, start, end);
     const row = await insertSession(tx, employee.id, work, { ...body, startedAt: start, endedAt: end }, now);
-    return emit(tx, "session.created", row, now);
+    const session = await emit(tx, "session.created", row, now);
+    await runComplianceCheck(tx, row.employee_id, row.started_at);
+    return session;
   });
 }
 
@@ -602,7 +607,9 @@ export async function updateSession(ctx: DomainContext, id: string, body: Sessio
       .where("id", "=", row.id)
       .returningAll()
       .executeTakeFirstOrThrow();
-    return emit(tx, "session.updated", updated, now);
+    const session = await emit(tx, "session.updated", updated, now);
+    if (updated.ended_at !== null) await runComplianceCheck(tx, updated.employee_id, updated.started_at);
+    return session;
   });
 }
 
@@ -616,6 +623,8 @@ export async function deleteSession(ctx: DomainContext, id: string): Promise<voi
     await tx.db.deleteFrom("activities").where("session_id", "=", row.id).execute();
     await tx.db.deleteFrom("sessions").where("id", "=", row.id).execute();
     await emit(tx, "session.deleted", row, tx.now());
+    // Alerts already raised stay: they record what was seen when they were raised.
+    if (row.ended_at !== null) await runComplianceCheck(tx, row.employee_id, row.started_at);
   });
 }
 

@@ -1,9 +1,12 @@
 import { apiKeyHandlers } from "./api-keys.js";
+import { complianceHandlers } from "./compliance.js";
 import { eventHandlers } from "./events.js";
+import { exportHandlers } from "./exports.js";
 import { incomingWebhookHandlers, incomingWebhookPublicHandlers } from "./incoming-webhooks.js";
 import { leaveHandlers } from "./leave.js";
 import { organizationHandlers } from "./organization.js";
 import { projectHandlers } from "./projects.js";
+import { reportHandlers } from "./reports.js";
 import { sandboxHandlers } from "./sandbox.js";
 import { sessionHandlers } from "./sessions.js";
 import type { Handlers, OperationId, PublicHandlers } from "./types.js";
@@ -11,19 +14,9 @@ import { webhookDeliveryHandlers } from "./webhook-deliveries.js";
 import { webhookEndpointHandlers } from "./webhook-endpoints.js";
 
 /**
- * The operations that other open work owns: reports and compliance, payroll exports and OAuth. They answer `501 not_implemented` until then.
+ * The operations that other open work owns: OAuth. They answer `501 not_implemented` until then.
  */
 export const NOT_IMPLEMENTED: ReadonlySet<OperationId> = new Set<OperationId>([
-  "getHoursReport",
-  "getOvertimeReport",
-  "listComplianceAlerts",
-  "getComplianceAlert",
-  "acknowledgeComplianceAlert",
-  "listExportFormats",
-  "listExports",
-  "createExport",
-  "getExport",
-  "downloadExportFile",
   "authorizeOAuth",
   "createOAuthToken",
   "revokeOAuthToken",
@@ -44,6 +37,9 @@ export function createHandlers(): Handlers {
     ...projectHandlers(),
     ...sandboxHandlers(),
     ...sessionHandlers(),
+    ...reportHandlers(),
+    ...complianceHandlers(),
+    ...exportHandlers(),
     ...webhookEndpointHandlers(),
     ...webhookDeliveryHandlers(),
     ...incomingWebhookHandlers(),

@@ -3,6 +3,7 @@ import addFormatsModule from "ajv-formats";
 import type { InjectOptions } from "fastify";
 import { type Kysely, sql } from "kysely";
 import { expect } from "vitest";
+import { EXPORT_FORMATS } from "../../src/domain/exports/formats.js";
 import { randomBase62 } from "../../src/ids.js";
 import { createHandlers, createPublicHandlers, NOT_IMPLEMENTED } from "../../src/routes/index.js";
 import type { OperationId } from "../../src/routes/types.js";
@@ -525,8 +526,9 @@ export type Resources = Record<string, string | string[]>;
 
 /**
  * Creates one resource of each kind whose handler exists, through the API, in a world: a
- * project, a task, a completed and a running session with activity, a leave request, an API
- * key (and with them events and audit entries). Answers the ids by prefix, from the database.
+ * project, a task, completed sessions with a compliance alert and a running session with
+ * activity, a leave request, a finished payroll export, an API key (and with them events and
+ * audit entries). Answers the ids by prefix, from the database.
  * Times follow the server's clock (sessions end before it, leave starts after it).
  */
 export async function createResources(server: TestServer, world: World): Promise<Resources> {
@@ -579,6 +581,16 @@ export async function createResources(server: TestServer, world: World): Promise
       note: "Workshop",
     });
   }
+  if (has("createSession") && has("listComplianceAlerts")) {
+    // The next day's work starts 10 hours after that session ended: a daily rest alert
+    // (PL Kodeks pracy art. 132 § 1, 11 hours), raised by the check that creating it runs.
+    const start = Math.floor((now - 3 * day) / day) * day + 25 * 3600 * 1000;
+    await post(world.employee.key, "createSession", "/v1/sessions", {
+      started_at: iso(start),
+      ended_at: iso(start + 4 * 3600 * 1000),
+      note: "Early start",
+    });
+  }
   if (has("startSession")) {
     const running = await post(world.colleague.key, "startSession", "/v1/sessions/start", {
       started_at: iso(now - 9 * 60 * 1000),
@@ -609,6 +621,17 @@ export async function createResources(server: TestServer, world: World): Promise
       end_date: date(monday, 2),
     });
   }
+  if (has("createExport")) {
+    // A format that needs no identifiers, so that the export completes and has a file.
+    const format = EXPORT_FORMATS.list().find((f) => f.requires.length === 0) ?? EXPORT_FORMATS.list()[0];
+    if (format) {
+      const created = await post(world.admin.key, "createExport", "/v1/exports", {
+        format: format.id,
+        month: iso(now - 3 * day).slice(0, 7),
+      });
+      await finishExport(server, created.id);
+    }
+  }
   if (has("createApiKey"))
     await post(world.employee.key, "createApiKey", "/v1/api-keys", { name: "CI", scope: "read" });
   await server.app.audit.flush();
@@ -618,6 +641,25 @@ export async function createResources(server: TestServer, world: World): Promise
   out.emp = [world.employee.id, world.colleague.id];
   if (hookToken) out.token = hookToken;
   return out;
+}
+
+/**
+ * Runs the export worker until the export is completed or failed. Another process's worker may
+ * hold it (test files share a PostgreSQL database): then this waits for that one to finish it.
+ */
+export async function finishExport(server: TestServer, exportId: string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    await server.app.exports.runDue();
+    const row = await server.storage.db
+      .selectFrom("exports")
+      .select("status")
+      .where("id", "=", exportId)
+      .executeTakeFirstOrThrow();
+    if (row.status === "completed" || row.status === "failed") return;
+    if (Date.now() > deadline) throw new Error(`export ${exportId} is still ${row.status}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 /** Raises a world's keys' limits to the maximum, for batteries that send many requests. */

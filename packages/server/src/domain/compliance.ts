@@ -1,0 +1,238 @@
+import { type ComplianceFinding, checkCompliance, complianceHistoryStart } from "@timecard/payroll";
+import type { components } from "@timecard/sdk";
+import { forbidden, invalidState, notFound } from "../errors.js";
+import { type Page, toPage } from "../http/cursor.js";
+import { newId } from "../ids.js";
+import type { ComplianceAlertRow } from "../storage/schema.js";
+import { type DomainContext, inTransaction } from "./actor.js";
+import { recordChange } from "./audit.js";
+import { recordEvent } from "./events.js";
+import { addDays, localDate } from "./leave/working-days.js";
+import { labourRulesOf, loadOrganization, loadSessions, toWorkSessions } from "./reports.js";
+import { assertRange, decodeTimeCursor, listScope, maySeeEmployee } from "./sessions.js";
+
+type ComplianceAlert = components["schemas"]["ComplianceAlert"];
+type OvertimeWarning = components["schemas"]["OvertimeWarning"];
+
+/** The API shape of a compliance alert. */
+export function toComplianceAlert(row: ComplianceAlertRow): ComplianceAlert {
+  return {
+    id: row.id,
+    organization_id: row.organization_id,
+    employee_id: row.employee_id,
+    kind: row.kind as ComplianceAlert["kind"],
+    severity: row.severity,
+    rule: row.rule,
+    country: row.country,
+    period_start: row.period_start.toISOString(),
+    period_end: row.period_end.toISOString(),
+    details: row.details,
+    message: row.message,
+    session_ids: row.session_ids,
+    created_at: row.created_at.toISOString(),
+    acknowledged_at: row.acknowledged_at?.toISOString() ?? null,
+    acknowledged_by: row.acknowledged_by,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The check
+
+/**
+ * Inside the caller's transaction (a session of `employeeId` was stopped, created, changed or
+ * deleted): runs the labour engine's `checkCompliance` over the employee's completed, not
+ * rejected sessions and stores each finding that is new (one row per employee and finding
+ * `key`, so a finding seen again is not raised again). A new `violation` emits
+ * `compliance.violation`; a new overtime finding emits `overtime.warning` with its
+ * `OvertimeWarning` data; both through the same outbox as the change itself.
+ *
+ * The history read is what the engine asks for (`complianceHistoryStart`): from a week before
+ * 1 January of the year of `around` (the changed session's start), for the yearly overtime of
+ * PL Kodeks pracy art. 151 § 3 / CZ zákoník práce § 93, the settlement period of PL art. 131 /
+ * CZ § 93 odst. 4 and rest across New Year (PL art. 132–133, CZ § 90 and § 92), up to now.
+ *
+ * Answers the alerts created.
+ */
+export async function runComplianceCheck(
+  tx: DomainContext,
+  employeeId: string,
+  around: Date,
+): Promise<ComplianceAlert[]> {
+  const org = await loadOrganization(tx.db, tx.actor.organizationId);
+  const employee = await tx.db
+    .selectFrom("employees")
+    .select(["id", "name"])
+    .where("organization_id", "=", org.id)
+    .where("id", "=", employeeId)
+    .executeTakeFirst();
+  if (!employee) return [];
+  const rules = labourRulesOf(org);
+  const now = tx.now();
+  const window = {
+    from: complianceHistoryStart(localDate(around, org.time_zone)),
+    to: addDays(localDate(now, org.time_zone), 1),
+  };
+  const sessions = await loadSessions(tx.db, org.id, [employee.id], window, "not_rejected");
+  const findings = checkCompliance({
+    employee: { id: employee.id, name: employee.name },
+    sessions: toWorkSessions(sessions),
+    rules,
+    now,
+  });
+  return storeFindings(tx, org.id, employee.id, findings);
+}
+
+/** Stores the findings not stored yet, and emits their events. */
+async function storeFindings(
+  tx: DomainContext,
+  organizationId: string,
+  employeeId: string,
+  findings: readonly ComplianceFinding[],
+): Promise<ComplianceAlert[]> {
+  const created: ComplianceAlert[] = [];
+  const now = tx.now();
+  for (const finding of findings) {
+    const row = await tx.db
+      .insertInto("compliance_alerts")
+      .values({
+        id: newId("alr", now),
+        organization_id: organizationId,
+        employee_id: employeeId,
+        key: finding.key,
+        kind: finding.kind,
+        severity: finding.severity,
+        rule: finding.rule,
+        country: finding.country,
+        period_start: finding.periodStart,
+        period_end: finding.periodEnd,
+        details: JSON.stringify(finding.details),
+        message: finding.message,
+        session_ids: JSON.stringify(finding.sessionIds),
+        created_at: now,
+        acknowledged_at: null,
+        acknowledged_by: null,
+      })
+      .onConflict((oc) => oc.columns(["organization_id", "employee_id", "key"]).doNothing())
+      .returningAll()
+      .executeTakeFirst();
+    if (!row) continue;
+    const alert = toComplianceAlert(row);
+    created.push(alert);
+    const resourceIds = [alert.id, employeeId, ...alert.session_ids];
+    if (alert.severity === "violation") {
+      await recordEvent(tx.db, {
+        organizationId,
+        type: "compliance.violation",
+        data: alert,
+        employeeId,
+        resourceIds,
+        now,
+      });
+    }
+    const warning: OvertimeWarning | null = finding.overtimeWarning;
+    if (warning) {
+      await recordEvent(tx.db, {
+        organizationId,
+        type: "overtime.warning",
+        data: { ...warning },
+        employeeId,
+        resourceIds: [employeeId, alert.id],
+        now,
+      });
+    }
+  }
+  return created;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading and acknowledging
+
+/** The alert with this id that the caller may see, or a 404 problem. */
+async function findAlert(ctx: DomainContext, id: string, forUpdate = false): Promise<ComplianceAlertRow> {
+  let q = ctx.db
+    .selectFrom("compliance_alerts")
+    .selectAll()
+    .where("organization_id", "=", ctx.actor.organizationId)
+    .where("id", "=", id);
+  if (forUpdate) q = q.forUpdate();
+  const row = await q.executeTakeFirst();
+  if (!row || !(await maySeeEmployee(ctx, row.employee_id))) throw notFound("compliance alert", id);
+  return row;
+}
+
+/** `GET /v1/compliance-alerts/{id}`: employees their own, managers theirs and their reports', admins any. */
+export async function getComplianceAlert(ctx: DomainContext, id: string): Promise<ComplianceAlert> {
+  return toComplianceAlert(await findAlert(ctx, id));
+}
+
+/** `GET /v1/compliance-alerts`: the alerts the caller may see, newest first. */
+export async function listComplianceAlerts(
+  ctx: DomainContext,
+  query: {
+    limit?: number;
+    cursor?: string;
+    employee_id?: string;
+    kind?: ComplianceAlert["kind"];
+    severity?: ComplianceAlert["severity"];
+    from?: string;
+    to?: string;
+    acknowledged?: boolean;
+  },
+): Promise<Page<ComplianceAlert>> {
+  const limit = query.limit ?? 25;
+  assertRange(query.from, query.to);
+  const after = decodeTimeCursor(query.cursor);
+  const scope = await listScope(ctx, query.employee_id);
+  if (scope !== null && scope.length === 0) return { data: [], has_more: false, next_cursor: null };
+  let q = ctx.db.selectFrom("compliance_alerts").selectAll().where("organization_id", "=", ctx.actor.organizationId);
+  if (scope !== null) q = q.where("employee_id", "in", scope);
+  if (query.kind) q = q.where("kind", "=", query.kind);
+  if (query.severity) q = q.where("severity", "=", query.severity);
+  if (query.from) q = q.where("period_start", ">=", new Date(query.from));
+  if (query.to) q = q.where("period_start", "<", new Date(query.to));
+  if (query.acknowledged === true) q = q.where("acknowledged_at", "is not", null);
+  if (query.acknowledged === false) q = q.where("acknowledged_at", "is", null);
+  if (after) {
+    const [at, id] = after;
+    q = q.where((eb) => eb.or([eb("created_at", "<", at), eb.and([eb("created_at", "=", at), eb("id", "<", id)])]));
+  }
+  const rows = await q
+    .orderBy("created_at", "desc")
+    .orderBy("id", "desc")
+    .limit(limit + 1)
+    .execute();
+  return toPage(rows, limit, (r) => [r.created_at.toISOString(), r.id], toComplianceAlert);
+}
+
+/**
+ * `POST /v1/compliance-alerts/{id}/acknowledge`: managers their reports' alerts (403 for their
+ * own), admins any; `409 invalid_state` when already acknowledged. Audited; emits no event.
+ */
+export async function acknowledgeComplianceAlert(ctx: DomainContext, id: string): Promise<ComplianceAlert> {
+  return inTransaction(ctx, async (tx) => {
+    const row = await findAlert(tx, id, true);
+    if (tx.actor.role !== "admin" && row.employee_id === tx.actor.employeeId) {
+      throw forbidden("Managers acknowledge their reports' alerts, not their own; an admin acknowledges those.");
+    }
+    if (row.acknowledged_at !== null) {
+      throw invalidState(`Compliance alert ${id} was already acknowledged by ${row.acknowledged_by}.`);
+    }
+    const now = tx.now();
+    const updated = await tx.db
+      .updateTable("compliance_alerts")
+      .set({ acknowledged_at: now, acknowledged_by: tx.actor.employeeId })
+      .where("id", "=", row.id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await recordChange(tx, {
+      action: "compliance_alert.acknowledged",
+      resourceType: "compliance_alert",
+      resourceId: row.id,
+      changes: {
+        acknowledged_at: { from: null, to: now.toISOString() },
+        acknowledged_by: { from: null, to: tx.actor.employeeId },
+      },
+    });
+    return toComplianceAlert(updated);
+  });
+}
