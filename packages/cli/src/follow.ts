@@ -24,6 +24,8 @@ export interface FollowOptions {
   readonly signal: AbortSignal;
   /** The rate limit of the last response, to slow down before it runs out. */
   readonly rateLimit?: () => RateLimitState | null;
+  /** Called once the start is known: what is listed from then on is new. */
+  readonly onStarted?: () => void;
   /** Called when a poll failed and will be tried again after `waitMs`. */
   readonly onRetry?: (error: unknown, waitMs: number) => void;
   /** The clock; injected in tests. */
@@ -127,6 +129,7 @@ export async function follow<T>(
       if (!started) {
         for (const item of await collect(undefined, true)) remember(item);
         started = true;
+        options.onStarted?.();
       } else {
         const items = await collect(newest === undefined ? undefined : newest - LOOKBACK_MS, false);
         for (const item of items) {

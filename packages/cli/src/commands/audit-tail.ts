@@ -43,7 +43,6 @@ export async function auditTail(
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
   try {
-    ctx.io.stderr("Following the audit log. Press Ctrl+C to stop.\n");
     await follow(
       {
         page: (from, cursor) =>
@@ -58,6 +57,7 @@ export async function auditTail(
         intervalMs,
         signal: controller.signal,
         rateLimit: () => client.rateLimit,
+        onStarted: () => ctx.io.stderr("Following the audit log. Press Ctrl+C to stop.\n"),
         onRetry: (error, waitMs) =>
           ctx.io.stderr(`warning: ${describeError(error).message}; trying again in ${Math.ceil(waitMs / 1000)} s\n`),
       },

@@ -4,12 +4,11 @@ import { signWebhook } from "@timecard/webhooks";
 import { writeConfig } from "../config.js";
 import { type CommandContext, clientFor, type Resolved, resolve } from "../context.js";
 import { CliError, describeError, EXIT } from "../errors.js";
+import { eventFilter } from "../event-filter.js";
 import { follow } from "../follow.js";
-import { COMMANDS } from "../generated/commands.js";
 import { bold, hasColor } from "../output.js";
 
 type Event = components["schemas"]["Event"];
-type EventType = components["schemas"]["EventType"];
 
 /** `timecard listen`'s flags. */
 export interface ListenFlags {
@@ -22,9 +21,6 @@ export interface ListenFlags {
 /** How long a local receiver may take to answer one event. */
 const FORWARD_TIMEOUT_MS = 10_000;
 
-/** The event types the API lists (`GET /v1/events?type=` accepts only these). */
-const KNOWN_TYPES = new Set(COMMANDS.events?.list?.[5].find(([name]) => name === "type")?.[5] ?? []);
-
 /** The profile's listen secret; made (`whsec_` + 32 random bytes) and saved on first use. */
 export async function listenSecret(resolved: Resolved): Promise<string> {
   const saved = resolved.config.listen_secrets?.[resolved.profile];
@@ -36,26 +32,6 @@ export async function listenSecret(resolved: Resolved): Promise<string> {
   };
   await writeConfig(resolved.configPath, config);
   return secret;
-}
-
-/** `--events`: exact types, `prefix.*` or `*`, as a predicate and the query that narrows the list. */
-export function eventFilter(patterns: readonly string[] = []): {
-  matches: (type: string) => boolean;
-  query: { type?: EventType; type_prefix?: string };
-} {
-  for (const pattern of patterns)
-    if (!/^(\*|[a-z][a-z_]*(\.[a-z_]+)*\.\*|[a-z][a-z_]*(\.[a-z_]+)+)$/.test(pattern))
-      throw new CliError(
-        `--events takes event types (session.started), families (session.*) or *, got "${pattern}"`,
-        EXIT.USAGE,
-      );
-  if (patterns.length === 0 || patterns.includes("*")) return { matches: () => true, query: {} };
-  const matches = (type: string) =>
-    patterns.some((p) => (p.endsWith(".*") ? type.startsWith(p.slice(0, -1)) : type === p));
-  const [only] = patterns;
-  if (patterns.length > 1 || only === undefined) return { matches, query: {} };
-  if (only.endsWith(".*")) return { matches, query: { type_prefix: only.slice(0, -1) } };
-  return { matches, query: KNOWN_TYPES.has(only) ? { type: only as EventType } : {} };
 }
 
 /** What the local receiver answered for one event. */
@@ -133,17 +109,18 @@ export async function listen(ctx: CommandContext, flags: ListenFlags): Promise<v
   try {
     const { client } = await clientFor(ctx);
     const me = await client.me.get({ signal: controller.signal });
-    const color = hasColor(process.stderr, ctx.env);
-    const types = flags.events?.length ? flags.events.join(", ") : "every type";
-    ctx.io.stderr(
-      `${bold("Ready.", color)} Listening for events of ${me.organization.name} (${me.organization.id}): ${types}.\n` +
-        (target
-          ? `Forwarding each to ${target}, signed with ${secret}\n` +
-            "  (this profile's local secret: verify with it, e.g. TIMECARD_WEBHOOK_SECRET=$(timecard listen --print-secret))\n"
-          : "") +
-        "Press Ctrl+C to stop.\n",
-    );
-
+    const ready = () => {
+      const color = hasColor(process.stderr, ctx.env);
+      const types = flags.events?.length ? flags.events.join(", ") : "every type";
+      ctx.io.stderr(
+        `${bold("Ready.", color)} Listening for events of ${me.organization.name} (${me.organization.id}): ${types}.\n` +
+          (target
+            ? `Forwarding each to ${target}, signed with ${secret}\n` +
+              "  (this profile's local secret: verify with it, e.g. TIMECARD_WEBHOOK_SECRET=$(timecard listen --print-secret))\n"
+            : "") +
+          "Press Ctrl+C to stop.\n",
+      );
+    };
     await follow(
       {
         page: (from, cursor) =>
@@ -158,6 +135,7 @@ export async function listen(ctx: CommandContext, flags: ListenFlags): Promise<v
         intervalMs: flags.intervalMs,
         signal: controller.signal,
         rateLimit: () => client.rateLimit,
+        onStarted: ready,
         onRetry: (error, waitMs) =>
           ctx.io.stderr(`warning: ${describeError(error).message}; trying again in ${Math.ceil(waitMs / 1000)} s\n`),
       },
