@@ -125,6 +125,12 @@ describe("daily_hours_exceeded", () => {
     const session = work(country, "2026-10-05", "07:00", end);
     const findings = check(country, [session]);
     expect(only(findings, "daily_rest")).toHaveLength(restBroken ? 1 : 0);
+    if (restBroken) {
+      // No work follows within the 24 hours: the rest is cut at their end, 7:00 the next day.
+      expect(only(findings, "daily_rest")[0]?.message).toBe(
+        "Jan Kowalski had at most 10 h 59 min of uninterrupted rest in the 24 hours from 5 October 2026 at 07:00; at least 11 hours are required.",
+      );
+    }
     const hours = only(findings, "daily_hours_exceeded");
     if (worked === null) {
       expect(hours).toEqual([]);
