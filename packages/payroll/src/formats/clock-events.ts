@@ -15,6 +15,7 @@
 // Times are written to the minute, seconds dropped, as clock readers do.
 
 import type { PayrollEmployee } from "../formatter.js";
+import { offsetAt } from "../labour/zoned-time.js";
 
 /** A local wall time, as clock readers write it. */
 export interface LocalDateTime {
@@ -33,59 +34,6 @@ export interface ClockEvent {
   readonly sessionId: string;
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatterFor(timeZone: string): Intl.DateTimeFormat {
-  let formatter = formatters.get(timeZone);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat("en-US", {
-      timeZone,
-      hourCycle: "h23",
-      year: "numeric",
-      month: "numeric",
-      day: "numeric",
-      hour: "numeric",
-      minute: "numeric",
-      second: "numeric",
-    });
-    formatters.set(timeZone, formatter);
-  }
-  return formatter;
-}
-
-/** The UTC offset of `timeZone` at `ms`, in milliseconds, read off Intl (which knows the tz database). */
-function offsetAt(ms: number, timeZone: string): number {
-  const p = { year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0 };
-  for (const part of formatterFor(timeZone).formatToParts(new Date(ms))) {
-    if (part.type in p) p[part.type as keyof typeof p] = Number(part.value);
-  }
-  return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - Math.floor(ms / 1000) * 1000;
-}
-
-// Intl's formatToParts costs microseconds, and an export of 10,000 employees converts hundreds of
-// thousands of instants. Offsets are cached per 15 minutes of UTC: a span whose two ends have the
-// same offset has it throughout (zones change offset at most once in 15 minutes); a span with a
-// change in it is not cached and each instant in it is asked for.
-const BUCKET_MS = 15 * 60_000;
-const offsetCache = new Map<string, Map<number, number | null>>();
-
-function offsetOf(ms: number, timeZone: string): number {
-  let zone = offsetCache.get(timeZone);
-  if (!zone) {
-    zone = new Map();
-    offsetCache.set(timeZone, zone);
-  }
-  const bucket = Math.floor(ms / BUCKET_MS);
-  let offset = zone.get(bucket);
-  if (offset === undefined) {
-    const first = offsetAt(bucket * BUCKET_MS, timeZone);
-    offset = first === offsetAt((bucket + 1) * BUCKET_MS - 1000, timeZone) ? first : null;
-    if (zone.size > 100_000) zone.clear();
-    zone.set(bucket, offset);
-  }
-  return offset ?? offsetAt(ms, timeZone);
-}
-
 interface LocalParts extends LocalDateTime {
   readonly second: number;
   /** The UTC offset, in minutes. */
@@ -93,9 +41,11 @@ interface LocalParts extends LocalDateTime {
 }
 
 function localParts(at: Date, timeZone: string): LocalParts {
-  const ms = at.getTime();
-  const offset = offsetOf(ms, timeZone);
-  const wall = new Date(Math.floor(ms / 1000) * 1000 + offset);
+  // The engine's offsets (seconds, read off Intl and cached per hour), so formats and reports
+  // agree on every local time.
+  const second = Math.floor(at.getTime() / 1000);
+  const offset = offsetAt(timeZone, second) * 1000;
+  const wall = new Date(second * 1000 + offset);
   return {
     year: wall.getUTCFullYear(),
     month: wall.getUTCMonth() + 1,
