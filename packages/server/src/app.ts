@@ -17,6 +17,7 @@ import { sendProblem, toProblem } from "./http/problem.js";
 import { createRateLimiter, type RateLimiter, type RateLimitState } from "./http/rate-limit.js";
 import { newId } from "./ids.js";
 import { createHandlers, createPublicHandlers } from "./routes/index.js";
+import { registerOAuthConsentForm } from "./routes/oauth.js";
 import type { Handler, OperationId, PublicContext, PublicHandler } from "./routes/types.js";
 import { OPENAPI_DOCUMENT, OPERATION_RULES, type OperationRule } from "./spec.js";
 import type { Storage } from "./storage/connect.js";
@@ -45,6 +46,8 @@ const KEY_LAST_USED_RESOLUTION_MS = 60_000;
 const UNLIMITED_PATHS = new Set(["/healthz", "/readyz"]);
 /** Public operations that apply their own rate limit (an incoming webhook's, per hook). */
 const SELF_LIMITED: ReadonlySet<string> = new Set(["receiveIncomingWebhook"]);
+/** The OAuth endpoints that judge their own form: a bad one is `400 invalid_request` (RFC 6749 §5.2), never a problem. */
+const OAUTH_FORMS: ReadonlySet<string> = new Set(["createOAuthToken", "revokeOAuthToken"]);
 
 /** The operations whose request body is required (glue's schemas do not say). */
 const REQUIRED_BODIES: ReadonlySet<string> = new Set(
@@ -208,7 +211,7 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
   // of another type (text/plain, a form) or no body at all would reach the handler unchecked.
   app.addHook("preValidation", async (request) => {
     const content = (request.routeOptions.schema?.body as { content?: Record<string, unknown> } | undefined)?.content;
-    if (!content) return;
+    if (!content || OAUTH_FORMS.has(request.routeOptions.config.operationId ?? "")) return;
     if (request.body === undefined) {
       const operationId = request.routeOptions.config.operationId;
       if (operationId && REQUIRED_BODIES.has(operationId)) {
@@ -226,6 +229,7 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
 
   // PostgreSQL text cannot hold U+0000: refuse it as invalid input rather than fail in the database.
   app.addHook("preValidation", async (request) => {
+    if (OAUTH_FORMS.has(request.routeOptions.config.operationId ?? "")) return;
     const fields = [...nulFields("body", request.body), ...nulFields("query", request.query)];
     if (fields.length > 0) {
       const errors = fields.map((field) => ({ field, message: "must not contain the NUL character (\\u0000)" }));
@@ -364,6 +368,8 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
       },
     })) as never,
   });
+  // The OAuth consent page's form (not an operation of the spec: the page is the server's own).
+  registerOAuthConsentForm(app, { db, now });
 
   app.addHook("onClose", async () => {
     await app.audit.flush();

@@ -230,7 +230,10 @@ describe("headers on every response", () => {
       expect(authorized.status).toBeLessThan(600);
       expectRateLimitHeaders(authorized);
       if (op.scope !== null) expect(Number(authorized.headers["x-ratelimit-limit"])).toBe(1000);
-      if (authorized.status >= 400) expectProblem(authorized, authorized.status);
+      // The OAuth endpoints answer RFC 6749 §5.2 errors, not problems.
+      if (authorized.status >= 400 && op.path.startsWith("/oauth/")) {
+        expect(authorized.body).toMatchObject({ error: expect.any(String) });
+      } else if (authorized.status >= 400) expectProblem(authorized, authorized.status);
 
       const unauthenticated = await send(server, null, validRequest(op, ids), { remoteAddress: address() });
       // An incoming webhook's URL counts against the hook's own limit; other calls without a key, the IP's.

@@ -3,7 +3,7 @@ import { createHandlers, createPublicHandlers, NOT_IMPLEMENTED } from "../src/ro
 import { createWorld, useTestServer, type World } from "./support/harness.js";
 import { expectProblem, SPEC_OPERATIONS, send, validRequest } from "./support/spec-walk.js";
 
-// The operations in NOT_IMPLEMENTED are owed by an open issue (OAuth); until then they answer 501, and every
+// The operations in NOT_IMPLEMENTED (if any) are owed by open issues; until then they answer 501, and every
 // other operation of the spec must have a handler.
 const server = useTestServer();
 let world: World;
@@ -12,7 +12,7 @@ beforeAll(async () => {
   world = await createWorld(server);
 });
 
-describe("operations owed by an open issue (OAuth) answer 501 not_implemented", () => {
+describe("operations owed by open issues answer 501 not_implemented", () => {
   const owed = SPEC_OPERATIONS.filter((op) => op.notImplemented);
   it.each(owed.map((op) => [op.label, op] as const))("%s", async (_, op) => {
     // A valid request from the spec's examples, by an admin's full key (public operations take none).

@@ -11,13 +11,20 @@ export interface Actor {
   readonly employeeId: string;
   readonly role: Role;
   readonly credential: {
-    /** An API key, or an incoming webhook's secret URL acting as the admin who made it. */
-    readonly type: "api_key" | "incoming_webhook";
+    /**
+     * An API key, an incoming webhook's secret URL acting as the admin who made it, or an OAuth
+     * access token acting for its user (`id` is then its token family: one authorization and
+     * its refreshes, which share a rate limit and idempotency keys).
+     */
+    readonly type: "api_key" | "incoming_webhook" | "oauth_token";
     readonly id: string;
+    /** `full` for an OAuth token with the `write` scope (the spec's `Me.credential.scope`). */
     readonly scope: "read" | "full";
     readonly mode: "live" | "test";
     readonly expiresAt: Date | null;
     readonly rateLimitPerHour: number;
+    /** For an OAuth token: the app it was issued to and its granted scopes. */
+    readonly oauth?: { readonly appId: string; readonly scopes: readonly ("read" | "write" | "admin")[] };
   };
 }
 

@@ -77,20 +77,21 @@ export async function recordSystemChange(
 /**
  * The audit log's actor columns for a caller. An incoming webhook acts as the admin who made
  * it: the entry names that admin as the user (the hook is the entry's resource, never its
- * token).
+ * token). An OAuth token names its app and its user, never the token.
  */
 export function auditActor(actor: Actor): {
-  actor_type: "api_key" | "user";
+  actor_type: "api_key" | "user" | "oauth_app";
   actor_employee_id: string;
   actor_api_key_id: string | null;
-  actor_oauth_app_id: null;
+  actor_oauth_app_id: string | null;
 } {
   const viaKey = actor.credential.type === "api_key";
+  const appId = actor.credential.oauth?.appId ?? null;
   return {
-    actor_type: viaKey ? "api_key" : "user",
+    actor_type: viaKey ? "api_key" : appId ? "oauth_app" : "user",
     actor_employee_id: actor.employeeId,
     actor_api_key_id: viaKey ? actor.credential.id : null,
-    actor_oauth_app_id: null,
+    actor_oauth_app_id: appId,
   };
 }
 

@@ -2,12 +2,14 @@ import { ApiProblem } from "../errors.js";
 import type { CredentialCache, CredentialRow } from "../storage/credential-cache.js";
 import type { Actor, Db } from "./actor.js";
 import { hashSecret, parseKeySecret } from "./api-key-secret.js";
+import { authenticateAccessToken, isAccessToken } from "./oauth/tokens.js";
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
 
 /**
  * Finds who an `Authorization` header speaks for, or throws the 401 problem that says why not.
- * A malformed key or a failed checksum is refused before any database lookup.
+ * The credential is an API key (`tc_live_…`, `tc_test_…`) or an OAuth access token (`tcat_…`).
+ * A malformed key or token, or a failed checksum, is refused before any database lookup.
  */
 export async function authenticate(
   db: Db,
@@ -26,6 +28,8 @@ export async function authenticate(
       "The Authorization header must be `Bearer ` followed by an API key or access token.",
     );
   }
+  // Access tokens are looked up every time (no cache): revoking one, or deleting its app, acts at once.
+  if (isAccessToken(token)) return authenticateAccessToken(db, token, now);
   if (!token.startsWith("tc_")) {
     throw new ApiProblem(401, "invalid_token", "The access token is unknown, expired or revoked.");
   }
@@ -89,9 +93,22 @@ async function lookUpCredential(db: Db, hash: string, cache?: CredentialCache): 
   return row;
 }
 
-/** Throws the 403 problem when the actor's scope or role does not allow an operation. */
+/**
+ * Throws the 403 problem when the actor's scope or role does not allow an operation. An OAuth
+ * token needs the operation's scope among its scopes (the spec's `security` names it); an API
+ * key's `full` scope is `read write admin`. The role is checked apart, so an `admin`-scoped
+ * token of an employee still cannot do what only admins may.
+ */
 export function authorize(actor: Actor, rule: { scope: string | null; roles: readonly string[] }): void {
-  if (rule.scope && rule.scope !== "read" && actor.credential.scope === "read") {
+  const oauth = actor.credential.oauth;
+  if (oauth && rule.scope && !(oauth.scopes as readonly string[]).includes(rule.scope)) {
+    throw new ApiProblem(
+      403,
+      "insufficient_scope",
+      `This operation needs the OAuth scope ${rule.scope}; this token has ${oauth.scopes.join(" ")}.`,
+    );
+  }
+  if (!oauth && rule.scope && rule.scope !== "read" && actor.credential.scope === "read") {
     throw new ApiProblem(
       403,
       "insufficient_scope",

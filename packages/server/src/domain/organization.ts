@@ -2,6 +2,7 @@ import type { components } from "@timecard/sdk";
 import type { OrganizationRow } from "../storage/schema.js";
 import { type DomainContext, inTransaction } from "./actor.js";
 import { diff, recordChange } from "./audit.js";
+import { effectiveScopes } from "./oauth/scopes.js";
 
 type Organization = components["schemas"]["Organization"];
 type OrganizationUpdate = components["schemas"]["OrganizationUpdate"];
@@ -87,8 +88,9 @@ export async function getMe(
       .executeTakeFirstOrThrow(),
   ]);
   const { credential } = ctx.actor;
-  const oauthScopes: ("read" | "write" | "admin")[] =
-    credential.scope === "read"
+  const oauthScopes: ("read" | "write" | "admin")[] = credential.oauth
+    ? effectiveScopes(credential.oauth.scopes, ctx.actor.role)
+    : credential.scope === "read"
       ? ["read"]
       : ctx.actor.role === "admin"
         ? ["read", "write", "admin"]
@@ -102,8 +104,9 @@ export async function getMe(
       time_zone: org.time_zone as Me["organization"]["time_zone"],
     },
     credential: {
-      type: "api_key",
-      id: credential.id,
+      // An OAuth token is named by its app (the token itself is never shown).
+      type: credential.oauth ? "oauth_token" : "api_key",
+      id: credential.oauth?.appId ?? credential.id,
       scope: credential.scope,
       oauth_scopes: oauthScopes,
       mode: credential.mode,

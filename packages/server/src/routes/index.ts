@@ -4,6 +4,7 @@ import { eventHandlers } from "./events.js";
 import { exportHandlers } from "./exports.js";
 import { incomingWebhookHandlers, incomingWebhookPublicHandlers } from "./incoming-webhooks.js";
 import { leaveHandlers } from "./leave.js";
+import { oauthAppHandlers, oauthPublicHandlers } from "./oauth.js";
 import { organizationHandlers } from "./organization.js";
 import { projectHandlers } from "./projects.js";
 import { reportHandlers } from "./reports.js";
@@ -14,18 +15,9 @@ import { webhookDeliveryHandlers } from "./webhook-deliveries.js";
 import { webhookEndpointHandlers } from "./webhook-endpoints.js";
 
 /**
- * The operations that other open work owns: OAuth. They answer `501 not_implemented` until then.
+ * The operations that other open work owns. They answer `501 not_implemented` until then.
  */
-export const NOT_IMPLEMENTED: ReadonlySet<OperationId> = new Set<OperationId>([
-  "authorizeOAuth",
-  "createOAuthToken",
-  "revokeOAuthToken",
-  "getOAuthServerMetadata",
-  "listOAuthApps",
-  "createOAuthApp",
-  "getOAuthApp",
-  "deleteOAuthApp",
-]);
+export const NOT_IMPLEMENTED: ReadonlySet<OperationId> = new Set<OperationId>([]);
 
 /** Every implemented operation's handler, by operationId. */
 export function createHandlers(): Handlers {
@@ -43,6 +35,7 @@ export function createHandlers(): Handlers {
     ...webhookEndpointHandlers(),
     ...webhookDeliveryHandlers(),
     ...incomingWebhookHandlers(),
+    ...oauthAppHandlers(),
   };
 }
 
@@ -50,5 +43,6 @@ export function createHandlers(): Handlers {
 export function createPublicHandlers(): PublicHandlers {
   return {
     ...incomingWebhookPublicHandlers(),
+    ...oauthPublicHandlers(),
   };
 }

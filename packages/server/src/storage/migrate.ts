@@ -3,6 +3,7 @@ import * as initial from "./migrations/0001-initial.js";
 import * as apiKeys from "./migrations/0005-api-keys.js";
 import * as webhooks from "./migrations/0006-webhooks.js";
 import * as reports from "./migrations/0007-reports.js";
+import * as oauth from "./migrations/0008-oauth.js";
 
 // Migrations are code, listed here in order; a new one is a new file and a new line.
 const MIGRATIONS: Record<string, Migration> = {
@@ -10,6 +11,7 @@ const MIGRATIONS: Record<string, Migration> = {
   "0005-api-keys": apiKeys,
   "0006-webhooks": webhooks,
   "0007-reports": reports,
+  "0008-oauth": oauth,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

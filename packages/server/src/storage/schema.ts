@@ -338,6 +338,88 @@ export interface ExportFileTable {
   bytes: Uint8Array;
 }
 
+/** An OAuth scope, as the spec's `OAuthScope`. */
+export type OAuthScopeName = "read" | "write" | "admin";
+/** An OAuth grant type, as the spec's `OAuthGrantType`. */
+export type OAuthGrantTypeName = "authorization_code" | "client_credentials" | "refresh_token";
+
+export interface OAuthAppTable {
+  id: string;
+  organization_id: string;
+  name: string;
+  description: string | null;
+  redirect_uris: Json<string[]>;
+  allowed_scopes: Json<OAuthScopeName[]>;
+  grant_types: Json<OAuthGrantTypeName[]>;
+  confidential: boolean;
+  /** SHA-256 of the `tcs_` client secret, hex; null for a public app. The secret is never stored. */
+  client_secret_hash: string | null;
+  client_credentials_employee_id: string | null;
+  /** The mode of the credential that created it: its tokens are `test` credentials when it is. */
+  mode: "live" | "test";
+  created_by: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface OAuthCodeTable {
+  /** SHA-256 of the `ac_` code, hex. */
+  code_hash: string;
+  organization_id: string;
+  app_id: string;
+  employee_id: string;
+  redirect_uri: string;
+  /** Space-separated. */
+  scopes: string;
+  code_challenge: string;
+  /** The token family its tokens will belong to (revoked when the code is redeemed twice). */
+  family_id: string;
+  mode: "live" | "test";
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+}
+
+export interface OAuthTokenTable {
+  /** SHA-256 of the `tcat_` or `tcrt_` token, hex. */
+  token_hash: string;
+  kind: "access" | "refresh";
+  family_id: string;
+  organization_id: string;
+  app_id: string;
+  employee_id: string;
+  /** Space-separated. */
+  scopes: string;
+  mode: "live" | "test";
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  revoked_at: Timestamp | null;
+  /** When a refresh token was used (and replaced): presenting it again is a reuse. */
+  rotated_at: Timestamp | null;
+}
+
+export interface OAuthGrantTable {
+  app_id: string;
+  employee_id: string;
+  organization_id: string;
+  /** Space-separated: what the user approved for the app so far. */
+  scopes: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface OAuthSessionTable {
+  /** SHA-256 of the consent page's session cookie, hex. */
+  session_hash: string;
+  organization_id: string;
+  employee_id: string;
+  mode: "live" | "test";
+  /** Signed in with a `full` key: may grant `write` and `admin`. */
+  full_scope: boolean;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+}
+
 /** The whole database, for Kysely. */
 export interface Database {
   organizations: OrganizationTable;
@@ -357,6 +439,11 @@ export interface Database {
   compliance_alerts: ComplianceAlertTable;
   exports: ExportTable;
   export_files: ExportFileTable;
+  oauth_apps: OAuthAppTable;
+  oauth_codes: OAuthCodeTable;
+  oauth_tokens: OAuthTokenTable;
+  oauth_grants: OAuthGrantTable;
+  oauth_sessions: OAuthSessionTable;
 }
 
 export type EmployeeRow = Selectable<EmployeeTable>;
@@ -376,3 +463,5 @@ export type WebhookDeliveryRow = Selectable<WebhookDeliveryTable>;
 export type IncomingWebhookRow = Selectable<IncomingWebhookTable>;
 export type ComplianceAlertRow = Selectable<ComplianceAlertTable>;
 export type ExportRow = Selectable<ExportTable>;
+export type OAuthAppRow = Selectable<OAuthAppTable>;
+export type OAuthTokenRow = Selectable<OAuthTokenTable>;

@@ -527,8 +527,8 @@ export type Resources = Record<string, string | string[]>;
 /**
  * Creates one resource of each kind whose handler exists, through the API, in a world: a
  * project, a task, completed sessions with a compliance alert and a running session with
- * activity, a leave request, a finished payroll export, an API key (and with them events and
- * audit entries). Answers the ids by prefix, from the database.
+ * activity, a leave request, a finished payroll export, an API key, an OAuth app (and with them
+ * events and audit entries). Answers the ids by prefix, from the database.
  * Times follow the server's clock (sessions end before it, leave starts after it).
  */
 export async function createResources(server: TestServer, world: World): Promise<Resources> {
@@ -634,6 +634,16 @@ export async function createResources(server: TestServer, world: World): Promise
   }
   if (has("createApiKey"))
     await post(world.employee.key, "createApiKey", "/v1/api-keys", { name: "CI", scope: "read" });
+  if (has("createOAuthApp")) {
+    // The spec example's redirect URI, so that the examples of /oauth/authorize name a registered one.
+    await post(world.admin.key, "createOAuthApp", "/v1/oauth-apps", {
+      name: "Walk app",
+      redirect_uris: ["https://bridge.kowalski-software.pl/oauth/callback"],
+      allowed_scopes: ["read", "write"],
+      grant_types: ["authorization_code", "refresh_token", "client_credentials"],
+      client_credentials_employee_id: world.admin.id,
+    });
+  }
   await server.app.audit.flush();
   const all = await idsOfOrganization(server.storage.db, world.organizationId);
   // The newest of each kind (the key made above, not the admin's own), and the world's employee.
