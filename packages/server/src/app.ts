@@ -74,14 +74,16 @@ declare module "fastify" {
   interface FastifyInstance {
     audit: AuditWriter;
     webhooks: WebhookContext;
-    /** The payroll export worker (running unless `config.exports.worker` is off; tests call `runDue()`). */
+    /** The payroll export worker: startServer starts it unless `config.exports.worker` is off; tests call `runDue()`. */
     exports: ExportWorker;
   }
 }
 
 /**
  * Builds the Timecard API server: routes and validation from the spec, then authentication,
- * per-key rate limits, scopes and roles, idempotency, audit and problem+json errors.
+ * per-key rate limits, scopes and roles, idempotency, audit and problem+json errors. The payroll
+ * export worker is built but not started: `startServer` starts it; an embedder calls
+ * `app.exports.start()`.
  *
  * @example
  * ```ts
@@ -145,9 +147,11 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
   if (config.webhooks.dispatcher) app.addHook("onReady", () => webhooks.dispatcher.start());
   // Registered before the audit flush below: attempts in flight are recorded before the database closes.
   app.addHook("onClose", () => webhooks.dispatcher.stop());
+  // The export worker is built here and started by startServer (unless `config.exports.worker`
+  // is off): an app made with createApp alone, as in tests, generates exports only when asked
+  // (`app.exports.runDue()`, or `app.exports.start()`).
   const exportWorker = createExportWorker({ storage, now, log: app.log });
   app.decorate("exports", exportWorker);
-  if (config.exports.worker) app.addHook("onReady", () => exportWorker.start());
   // The export in progress is recorded before the database closes.
   app.addHook("onClose", () => exportWorker.stop());
 

@@ -24,7 +24,7 @@ export interface WebhookConfig {
 
 /** How payroll exports are generated. */
 export interface ExportConfig {
-  /** Whether this process runs the export worker (default true; turn off for API-only processes). */
+  /** Whether `startServer` runs the export worker in this process (default true; turn off for API-only processes). */
   readonly worker: boolean;
 }
 

@@ -125,8 +125,9 @@ export interface RunningServer {
 
 /**
  * Starts the Timecard API server: opens and migrates the database, seeds the sandbox data in
- * sandbox mode, listens on `config.host:config.port`, logs JSON with secrets redacted, and shuts
- * down gracefully on SIGTERM and SIGINT.
+ * sandbox mode, listens on `config.host:config.port`, runs the payroll export worker (unless
+ * `TIMECARD_EXPORT_WORKER=false`), logs JSON with secrets redacted, and shuts down gracefully on
+ * SIGTERM and SIGINT.
  *
  * @example
  * ```ts
@@ -151,6 +152,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     }
     if (seeded.length > 0) app.log.info({ organizations: seeded }, "seeded the sandbox data");
     await app.listen({ port: config.port, host: config.host });
+    // Stopped by app.close() with the rest of the app.
+    if (config.exports.worker) await app.exports.start();
   } catch (error) {
     if (ownsStorage) await storage.close().catch(() => {});
     throw error;

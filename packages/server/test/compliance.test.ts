@@ -6,7 +6,7 @@ import { call, createWorld, type TestUser, useTestServer, type World } from "./s
 import { eventsOf } from "./support/rows.js";
 import { expectProblem } from "./support/spec-walk.js";
 
-const server = useTestServer({ TIMECARD_EXPORT_WORKER: "false" });
+const server = useTestServer();
 
 const Ajv = AjvModule.default;
 const addFormats = addFormatsModule.default;

@@ -9,9 +9,10 @@ import { call, createWorld, useTestServer, type World } from "./support/harness.
 import { eventsOf, insertSession } from "./support/rows.js";
 import { deref, expectFieldError, expectProblem, type Schema } from "./support/spec-walk.js";
 
-// The worker is off: each test runs it by hand (`runDue`) and sees every state on the way. The
-// database is this file's own: no other file's worker (on a shared PostgreSQL) claims these exports.
-const server = useTestServer({ TIMECARD_EXPORT_WORKER: "false" }, { ownDatabase: true });
+// The worker does not run on its own in an app made by createApp: each test runs it by hand
+// (`runDue`) and sees every state on the way. The database is this file's own: no other file's
+// worker (on a shared PostgreSQL) claims these exports.
+const server = useTestServer({}, { ownDatabase: true });
 
 const Ajv = AjvModule.default;
 const addFormats = addFormatsModule.default;
@@ -238,6 +239,7 @@ describe.runIf(has("custom-csv"))("an export from request to file", () => {
     expect(await server.app.exports.runDue()).toBe(1);
     const row = await exportRow(res.body.id);
     expect(row).toMatchObject({ status: "completed", attempts: 2, progress: 100, lease_owner: null });
+    expect(await server.app.exports.runExport(row.id)).toBe(false);
     const files = await server.storage.db
       .selectFrom("export_files")
       .select("export_id")
@@ -262,6 +264,23 @@ describe.runIf(has("custom-csv"))("an export from request to file", () => {
       (e) => e.type === "export.completed" && ids.includes(String(e.data.id)),
     );
     expect(completed).toHaveLength(4);
+  });
+
+  it("a started worker is woken by a new export (NOTIFY) and generates it in the background", async () => {
+    await server.app.exports.start();
+    try {
+      const res = await create(world, { format: "custom-csv", month: "2026-05" });
+      expect(res.status).toBe(202);
+      const deadline = Date.now() + 20_000;
+      let status = (await exportRow(res.body.id)).status;
+      while (status !== "completed" && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        status = (await exportRow(res.body.id)).status;
+      }
+      expect(status).toBe("completed");
+    } finally {
+      await server.app.exports.stop();
+    }
   });
 
   it("fails an export that was claimed too often without finishing (internal_error)", async () => {

@@ -7,7 +7,7 @@ import { call, createWorld, type TestServer, useTestServer, type World } from ".
 import { insertSession } from "./support/rows.js";
 import { expectFieldError, expectProblem } from "./support/spec-walk.js";
 
-const server = useTestServer({ TIMECARD_EXPORT_WORKER: "false" });
+const server = useTestServer();
 
 const Ajv = AjvModule.default;
 const addFormats = addFormatsModule.default;

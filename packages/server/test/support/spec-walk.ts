@@ -650,17 +650,20 @@ export async function createResources(server: TestServer, world: World): Promise
   const out: Resources = Object.fromEntries(Object.entries(all).map(([prefix, ids]) => [prefix, ids.at(-1) as string]));
   out.emp = [world.employee.id, world.colleague.id];
   if (hookToken) out.token = hookToken;
+  // The batteries reach the alert and export routes with real ids only if these exist.
+  if (has("listComplianceAlerts") && has("createSession")) expect(out.alr, "a compliance alert").toBeDefined();
+  if (has("createExport") && EXPORT_FORMATS.list().length > 0) expect(out.exp, "an export").toBeDefined();
   return out;
 }
 
 /**
- * Runs the export worker until the export is completed or failed. Another process's worker may
- * hold it (test files share a PostgreSQL database): then this waits for that one to finish it.
+ * Generates this export (only this one: test files share a PostgreSQL database, and another
+ * file's queued exports are not this file's to run) and waits until it is completed or failed.
  */
 export async function finishExport(server: TestServer, exportId: string): Promise<void> {
   const deadline = Date.now() + 30_000;
   for (;;) {
-    await server.app.exports.runDue();
+    await server.app.exports.runExport(exportId);
     const row = await server.storage.db
       .selectFrom("exports")
       .select("status")

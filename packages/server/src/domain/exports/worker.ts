@@ -47,6 +47,8 @@ export interface ExportWorker {
   wake(): void;
   /** Generates every export it can claim at the clock's now, one after another; resolves to how many. */
   runDue(): Promise<number>;
+  /** Generates this one export now if it is unfinished and nobody holds it; resolves to whether it did. */
+  runExport(exportId: string): Promise<boolean>;
 }
 
 class LeaseLost extends Error {
@@ -58,7 +60,7 @@ const DEFAULT_POLL_MS = 2000;
 const DEFAULT_MAX_ATTEMPTS = 3;
 
 /**
- * An export worker on `options.storage`. Nothing runs until `start()` (the app starts it unless
+ * An export worker on `options.storage`. Nothing runs until `start()` (`startServer` starts it unless
  * `TIMECARD_EXPORT_WORKER=false`); tests call `runDue()` instead.
  *
  * @example
@@ -82,8 +84,8 @@ export function createExportWorker(options: ExportWorkerOptions): ExportWorker {
   let pollTimer: NodeJS.Timeout | null = null;
   let unlisten: (() => Promise<void>) | null = null;
 
-  /** Claims the oldest unfinished export that nobody holds. */
-  async function claim(): Promise<ExportRow | undefined> {
+  /** Claims the oldest unfinished export that nobody holds (or this one, if nobody holds it). */
+  async function claim(exportId?: string): Promise<ExportRow | undefined> {
     const at = now();
     const until = new Date(at.getTime() + leaseMs);
     const result = await sql<ExportRow>`
@@ -92,6 +94,7 @@ export function createExportWorker(options: ExportWorkerOptions): ExportWorker {
       where id = (
         select id from exports
         where status in ('queued', 'running') and (lease_until is null or lease_until <= ${at})
+          ${exportId === undefined ? sql`` : sql`and id = ${exportId}`}
         order by created_at, id
         limit 1
         for update skip locked)
@@ -254,6 +257,13 @@ export function createExportWorker(options: ExportWorkerOptions): ExportWorker {
     },
     runDue() {
       return pass();
+    },
+    async runExport(exportId) {
+      while (running) await running.catch(() => {});
+      const job = await claim(exportId);
+      if (!job) return false;
+      await run(job);
+      return true;
     },
   };
 }
