@@ -22,6 +22,12 @@ export interface WebhookConfig {
   readonly publicUrl: string | null;
 }
 
+/** When labour-law compliance is checked besides after every session change. */
+export interface ComplianceConfig {
+  /** Whether `startServer` runs the daily check in this process (default true). */
+  readonly dailyCheck: boolean;
+}
+
 /** How payroll exports are generated. */
 export interface ExportConfig {
   /** Whether `startServer` runs the export worker in this process (default true; turn off for API-only processes). */
@@ -43,6 +49,7 @@ export interface ServerConfig {
   readonly logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
   readonly webhooks: WebhookConfig;
   readonly exports: ExportConfig;
+  readonly compliance: ComplianceConfig;
 }
 
 /** The environment variables that configure the server. */
@@ -111,6 +118,9 @@ export function loadServerConfig(env: ServerEnv): ServerConfig {
 
   const webhooks = parseWebhookConfig(env, sandbox, problems);
   const exports = { worker: parseBoolean(env.TIMECARD_EXPORT_WORKER, "TIMECARD_EXPORT_WORKER", problems) ?? true };
+  const compliance = {
+    dailyCheck: parseBoolean(env.TIMECARD_COMPLIANCE_DAILY_CHECK, "TIMECARD_COMPLIANCE_DAILY_CHECK", problems) ?? true,
+  };
 
   if (problems.length > 0) throw new ConfigError(problems);
   return {
@@ -124,6 +134,7 @@ export function loadServerConfig(env: ServerEnv): ServerConfig {
     logLevel,
     webhooks,
     exports,
+    compliance,
   };
 }
 

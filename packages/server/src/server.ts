@@ -1,6 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import { createApp } from "./app.js";
 import { loadServerConfig, redactConfig, type ServerConfig, type ServerEnv } from "./config.js";
+import { type ComplianceSweeper, createComplianceSweeper } from "./domain/compliance.js";
 import { ensureSandboxSeed } from "./sandbox/seed.js";
 
 export { openSandboxStorage, type SandboxStorage, type SandboxStorageOptions } from "./sandbox/storage.js";
@@ -126,8 +127,9 @@ export interface RunningServer {
 /**
  * Starts the Timecard API server: opens and migrates the database, seeds the sandbox data in
  * sandbox mode, listens on `config.host:config.port`, runs the payroll export worker (unless
- * `TIMECARD_EXPORT_WORKER=false`), logs JSON with secrets redacted, and shuts down gracefully on
- * SIGTERM and SIGINT.
+ * `TIMECARD_EXPORT_WORKER=false`) and the daily compliance check (unless
+ * `TIMECARD_COMPLIANCE_DAILY_CHECK=false`), logs JSON with secrets redacted, and shuts down
+ * gracefully on SIGTERM and SIGINT.
  *
  * @example
  * ```ts
@@ -143,6 +145,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const storage = options.storage ?? (await openStorage(config.storage));
   let app: FastifyInstance;
   let seeded: string[] = [];
+  let sweeper: ComplianceSweeper | null = null;
   try {
     if (config.sandbox) seeded = await ensureSandboxSeed(storage.db, now());
     app = await createApp({ config, storage, now, logger });
@@ -154,6 +157,10 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     await app.listen({ port: config.port, host: config.host });
     // Stopped by app.close() with the rest of the app.
     if (config.exports.worker) await app.exports.start();
+    if (config.compliance.dailyCheck) {
+      sweeper = createComplianceSweeper({ db: storage.db, now, log: app.log });
+      sweeper.start();
+    }
   } catch (error) {
     if (ownsStorage) await storage.close().catch(() => {});
     throw error;
@@ -180,6 +187,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       const idle = setInterval(() => app.server.closeIdleConnections(), 50);
       idle.unref();
       try {
+        await sweeper?.stop();
         await app.close();
         await app.audit.flush();
       } finally {

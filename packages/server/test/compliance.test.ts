@@ -1,6 +1,7 @@
 import AjvModule from "ajv";
 import addFormatsModule from "ajv-formats";
 import { describe, expect, it } from "vitest";
+import { createComplianceSweeper } from "../src/domain/compliance.js";
 import { OPENAPI_DOCUMENT } from "../src/spec.js";
 import { call, createWorld, type TestUser, useTestServer, type World } from "./support/harness.js";
 import { eventsOf } from "./support/rows.js";
@@ -138,6 +139,36 @@ describe("alerts raised when sessions change", () => {
     ]);
     expectSchema("OvertimeWarning", warnings[0]?.data);
     expect(events.filter((e) => e.type === "compliance.violation")).toEqual([]);
+  });
+});
+
+describe("the daily check", () => {
+  it("raises what a session change could not judge yet: the rest of a 24-hour period not over then", async () => {
+    const world = await newWorld();
+    await record(world.colleague, "2026-10-05T12:00:00Z", "2026-10-05T21:00:00Z");
+    // Tuesday 09:00–13:00 local, stopped at 13:00: the 24 hours from Monday 14:00 are not over.
+    server.clock.set("2026-10-06T07:00:00Z");
+    expect((await call(server, world.colleague.key, "POST", "/v1/sessions/start", {})).status).toBe(201);
+    server.clock.advance(4 * H * 1000);
+    expect((await call(server, world.colleague.key, "POST", "/v1/sessions/stop", {})).status).toBe(200);
+    expect(await alertsOf(world, world.colleague.id)).toEqual([]);
+
+    const sweeper = createComplianceSweeper({
+      db: server.storage.db,
+      now: () => server.clock.now,
+      log: server.app.log,
+    });
+    server.clock.set("2026-10-07T01:00:00Z");
+    expect(await sweeper.runOnce({ organizationId: world.organizationId })).toBe(1);
+    const alerts = await alertsOf(world, world.colleague.id);
+    expect(alerts.map((a) => [a.kind, a.details])).toEqual([
+      ["daily_rest", { required_rest_seconds: 11 * H, actual_rest_seconds: 10 * H }],
+    ]);
+    const violations = (await eventsOf(server, world)).filter((e) => e.type === "compliance.violation");
+    expect(violations.map((e) => (e.data as { id: string }).id)).toEqual([alerts[0]?.id]);
+    // The next day's check finds nothing new.
+    server.clock.set("2026-10-08T01:00:00Z");
+    expect(await sweeper.runOnce({ organizationId: world.organizationId })).toBe(0);
   });
 });
 

@@ -1,10 +1,11 @@
 import { type ComplianceFinding, checkCompliance, complianceHistoryStart } from "@timecard/payroll";
 import type { components } from "@timecard/sdk";
+import type { FastifyBaseLogger } from "fastify";
 import { forbidden, invalidState, notFound } from "../errors.js";
 import { type Page, toPage } from "../http/cursor.js";
 import { newId } from "../ids.js";
 import type { ComplianceAlertRow } from "../storage/schema.js";
-import { type DomainContext, inTransaction } from "./actor.js";
+import { type Db, type DomainContext, inTransaction } from "./actor.js";
 import { recordChange } from "./audit.js";
 import { recordEvent } from "./events.js";
 import { addDays, localDate } from "./leave/working-days.js";
@@ -41,58 +42,67 @@ export function toComplianceAlert(row: ComplianceAlertRow): ComplianceAlert {
 /**
  * Inside the caller's transaction (a session of `employeeId` was stopped, created, changed or
  * deleted): runs the labour engine's `checkCompliance` over the employee's completed, not
- * rejected sessions and stores each finding that is new (one row per employee and finding
- * `key`, so a finding seen again is not raised again). A new `violation` emits
- * `compliance.violation`; a new overtime finding emits `overtime.warning` with its
- * `OvertimeWarning` data; both through the same outbox as the change itself.
+ * rejected sessions and stores each finding that is new (see `checkEmployeeCompliance`), in the
+ * same transaction and outbox as the change itself. Answers the alerts created.
+ */
+export function runComplianceCheck(tx: DomainContext, employeeId: string, around: Date): Promise<ComplianceAlert[]> {
+  return checkEmployeeCompliance(tx.db, {
+    organizationId: tx.actor.organizationId,
+    employeeId,
+    around,
+    now: tx.now(),
+  });
+}
+
+/**
+ * Checks one employee's work at `now` (in the caller's transaction, if `db` is one) and stores
+ * each finding not stored yet: one row per employee and finding `key`, so a finding seen again
+ * is not raised again. A new `violation` emits `compliance.violation`; a new overtime finding
+ * emits `overtime.warning` with its `OvertimeWarning` data.
  *
  * The history read is what the engine asks for (`complianceHistoryStart`): from a week before
- * 1 January of the year of `around` (the changed session's start), for the yearly overtime of
- * PL Kodeks pracy art. 151 § 3 / CZ zákoník práce § 93, the settlement period of PL art. 131 /
- * CZ § 93 odst. 4 and rest across New Year (PL art. 132–133, CZ § 90 and § 92), up to now.
- *
- * Answers the alerts created.
+ * 1 January of the year of `around`, for the yearly overtime of PL Kodeks pracy art. 151 § 3 /
+ * CZ zákoník práce § 93, the settlement period of PL art. 131 / CZ § 93 odst. 4 and rest across
+ * New Year (PL art. 132–133, CZ § 90 and § 92), up to now.
  */
-export async function runComplianceCheck(
-  tx: DomainContext,
-  employeeId: string,
-  around: Date,
+export async function checkEmployeeCompliance(
+  db: Db,
+  check: { organizationId: string; employeeId: string; around: Date; now: Date },
 ): Promise<ComplianceAlert[]> {
-  const org = await loadOrganization(tx.db, tx.actor.organizationId);
-  const employee = await tx.db
+  const org = await loadOrganization(db, check.organizationId);
+  const employee = await db
     .selectFrom("employees")
     .select(["id", "name"])
     .where("organization_id", "=", org.id)
-    .where("id", "=", employeeId)
+    .where("id", "=", check.employeeId)
     .executeTakeFirst();
   if (!employee) return [];
   const rules = labourRulesOf(org);
-  const now = tx.now();
   const window = {
-    from: complianceHistoryStart(localDate(around, org.time_zone)),
-    to: addDays(localDate(now, org.time_zone), 1),
+    from: complianceHistoryStart(localDate(check.around, org.time_zone)),
+    to: addDays(localDate(check.now, org.time_zone), 1),
   };
-  const sessions = await loadSessions(tx.db, org.id, [employee.id], window, "not_rejected");
+  const sessions = await loadSessions(db, org.id, [employee.id], window, "not_rejected");
   const findings = checkCompliance({
     employee: { id: employee.id, name: employee.name },
     sessions: toWorkSessions(sessions),
     rules,
-    now,
+    now: check.now,
   });
-  return storeFindings(tx, org.id, employee.id, findings);
+  return storeFindings(db, org.id, employee.id, findings, check.now);
 }
 
 /** Stores the findings not stored yet, and emits their events. */
 async function storeFindings(
-  tx: DomainContext,
+  db: Db,
   organizationId: string,
   employeeId: string,
   findings: readonly ComplianceFinding[],
+  now: Date,
 ): Promise<ComplianceAlert[]> {
   const created: ComplianceAlert[] = [];
-  const now = tx.now();
   for (const finding of findings) {
-    const row = await tx.db
+    const row = await db
       .insertInto("compliance_alerts")
       .values({
         id: newId("alr", now),
@@ -118,20 +128,19 @@ async function storeFindings(
     if (!row) continue;
     const alert = toComplianceAlert(row);
     created.push(alert);
-    const resourceIds = [alert.id, employeeId, ...alert.session_ids];
     if (alert.severity === "violation") {
-      await recordEvent(tx.db, {
+      await recordEvent(db, {
         organizationId,
         type: "compliance.violation",
         data: alert,
         employeeId,
-        resourceIds,
+        resourceIds: [alert.id, employeeId, ...alert.session_ids],
         now,
       });
     }
     const warning: OvertimeWarning | null = finding.overtimeWarning;
     if (warning) {
-      await recordEvent(tx.db, {
+      await recordEvent(db, {
         organizationId,
         type: "overtime.warning",
         data: { ...warning },
@@ -142,6 +151,117 @@ async function storeFindings(
     }
   }
   return created;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The daily check
+
+/** Days after which a session can no longer close a period the engine judges (a week, and a day of margin). */
+const SWEEP_LOOKBACK_DAYS = 8;
+const DAY_MS = 24 * 3600 * 1000;
+
+/** What the daily check works with. */
+export interface ComplianceSweeperOptions {
+  readonly db: Db;
+  /** The clock (tests move it). */
+  readonly now: () => Date;
+  readonly log: FastifyBaseLogger;
+  /** The UTC hour at which the check runs each day (default 1: after midnight in Warsaw and Prague). */
+  readonly hourUtc?: number;
+}
+
+/**
+ * The once-a-day compliance check of the spec's *Compliance*: rest is judged only once its
+ * period is over (PL art. 132–133, CZ § 90 and § 92), which may be long after the last session
+ * changed, so every employee with work in the last week is checked again each day. Alerts are
+ * stored once per key, so several processes checking the same day raise each alert once.
+ */
+export interface ComplianceSweeper {
+  /** Schedules the check every day at `hourUtc`. */
+  start(): void;
+  /** Cancels the schedule and waits for a check in progress. */
+  stop(): Promise<void>;
+  /** Checks now (one organization's employees, or every organization's); resolves to the alerts created. */
+  runOnce(options?: { organizationId?: string }): Promise<number>;
+}
+
+/**
+ * A daily compliance check on `options.db`. Nothing runs until `start()` (`startServer` starts
+ * it unless `TIMECARD_COMPLIANCE_DAILY_CHECK=false`).
+ *
+ * @example
+ * ```ts
+ * const sweeper = createComplianceSweeper({ db: storage.db, now: () => new Date(), log });
+ * sweeper.start();
+ * ```
+ */
+export function createComplianceSweeper(options: ComplianceSweeperOptions): ComplianceSweeper {
+  const { db, now, log } = options;
+  const hour = options.hourUtc ?? 1;
+  let timer: NodeJS.Timeout | null = null;
+  let running: Promise<number> | null = null;
+
+  async function sweep(organizationId?: string): Promise<number> {
+    const at = now();
+    let q = db
+      .selectFrom("sessions")
+      .select(["organization_id", "employee_id"])
+      .distinct()
+      .where("ended_at", ">", new Date(at.getTime() - SWEEP_LOOKBACK_DAYS * DAY_MS))
+      .where("approval_status", "!=", "rejected");
+    if (organizationId !== undefined) q = q.where("organization_id", "=", organizationId);
+    const employees = await q.orderBy("organization_id").orderBy("employee_id").execute();
+    let created = 0;
+    for (const e of employees) {
+      // One transaction per employee: alerts and their events commit together.
+      const alerts = await db
+        .transaction()
+        .execute((trx) =>
+          checkEmployeeCompliance(trx, {
+            organizationId: e.organization_id,
+            employeeId: e.employee_id,
+            around: at,
+            now: at,
+          }),
+        );
+      created += alerts.length;
+    }
+    return created;
+  }
+
+  function runOnce(runOptions: { organizationId?: string } = {}): Promise<number> {
+    const current = (running ?? Promise.resolve(0)).catch(() => 0).then(() => sweep(runOptions.organizationId));
+    running = current;
+    return current.finally(() => {
+      if (running === current) running = null;
+    });
+  }
+
+  function schedule(): void {
+    const at = now();
+    const next = new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate(), hour));
+    if (next.getTime() <= at.getTime()) next.setUTCDate(next.getUTCDate() + 1);
+    timer = setTimeout(() => {
+      runOnce().then(
+        (created) => log.info({ created }, "daily compliance check done"),
+        (error: unknown) => log.error({ err: error }, "daily compliance check failed"),
+      );
+      schedule();
+    }, next.getTime() - at.getTime());
+    timer.unref();
+  }
+
+  return {
+    start() {
+      if (!timer) schedule();
+    },
+    async stop() {
+      if (timer) clearTimeout(timer);
+      timer = null;
+      await running?.catch(() => {});
+    },
+    runOnce,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
