@@ -1,4 +1,4 @@
-import { createHmac } from "node:crypto";
+import { createHash, createHmac, randomBytes } from "node:crypto";
 import { once } from "node:events";
 import { createServer, type Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -13,6 +13,8 @@ import { finishExport } from "./support/spec-walk.js";
 // database is this file's own, so the dispatcher sends only this file's deliveries.
 const server = useTestServer({ TIMECARD_WEBHOOK_ALLOWLIST: "127.0.0.0/8" }, { ownDatabase: true });
 let prism: PrismProxy;
+/** The server itself, for what is not part of the spec (the OAuth consent form). */
+let serverUrl: string;
 let world: World;
 let receiver: Server;
 let receiverUrl: string;
@@ -20,6 +22,7 @@ const received: { headers: Record<string, unknown>; body: string }[] = [];
 
 beforeAll(async () => {
   const address = await server.app.listen({ port: 0, host: "127.0.0.1" });
+  serverUrl = address;
   prism = await startPrismProxy(address);
   world = await createWorld(server);
   receiver = createServer((req, res) => {
@@ -293,6 +296,128 @@ describe("realistic traffic through the validating proxy", () => {
     });
     const bytes = Buffer.from(await file.arrayBuffer());
     expect([file.status, file.headers.get("sl-violations"), bytes.length]).toEqual([200, null, done.file.size_bytes]);
+  });
+
+  it("an integrator registers OAuth apps and runs the code, refresh, client credentials and revocation flows", async () => {
+    const verifier = randomBytes(40).toString("base64url");
+    const challenge = createHash("sha256").update(verifier).digest("base64url");
+    const redirect = "http://127.0.0.1:8765/callback";
+    const cli = await expectValid(world.admin.key, "POST", "/v1/oauth-apps", 201, {
+      name: "Timecard CLI (contract)",
+      redirect_uris: ["http://127.0.0.1/callback"],
+      allowed_scopes: ["read", "write"],
+      confidential: false,
+    });
+    const bridge = await expectValid(world.admin.key, "POST", "/v1/oauth-apps", 201, {
+      name: "Payroll Bridge (contract)",
+      description: "Sends approved hours to Symfonia every night.",
+      redirect_uris: ["https://bridge.kowalski-software.pl/oauth/callback"],
+      allowed_scopes: ["read", "write"],
+      grant_types: ["authorization_code", "refresh_token", "client_credentials"],
+      client_credentials_employee_id: world.manager.id,
+    });
+    await expectValid(world.admin.key, "GET", "/v1/oauth-apps?limit=10", 200);
+    await expectValid(world.admin.key, "GET", `/v1/oauth-apps/${cli.id}`, 200);
+    await expectValid(world.admin.key, "GET", "/v1/oauth-apps/app_0000000000000000", 404);
+
+    /** A request through Prism, redirects not followed (the browser's part of the flow). */
+    const viaPrism = async (
+      method: string,
+      path: string,
+      init: { headers?: Record<string, string>; body?: string } = {},
+    ) => {
+      const res = await fetch(`${prism.url}${path}`, { method, redirect: "manual", ...init });
+      const text = await res.text();
+      return { status: res.status, text, headers: res.headers, violations: res.headers.get("sl-violations") };
+    };
+    const formPost = (path: string, fields: Record<string, string>, headers: Record<string, string> = {}) =>
+      viaPrism("POST", path, {
+        headers: { "content-type": "application/x-www-form-urlencoded", ...headers },
+        body: new URLSearchParams(fields).toString(),
+      });
+    const outcome = (res: { status: number; violations: string | null }) => [res.status, res.violations];
+
+    expect(outcome(await viaPrism("GET", "/.well-known/oauth-authorization-server"))).toEqual([200, null]);
+    const query = new URLSearchParams({
+      response_type: "code",
+      client_id: cli.id,
+      redirect_uri: redirect,
+      scope: "read write",
+      state: "af0ifjsldkj3r8Kq",
+      code_challenge: challenge,
+      code_challenge_method: "S256",
+    });
+    const page = await viaPrism("GET", `/oauth/authorize?${query}`);
+    expect(outcome(page)).toEqual([200, null]);
+    expect(page.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
+    const unregistered = new URLSearchParams(query);
+    unregistered.set("redirect_uri", "https://evil.example.com/callback");
+    expect(outcome(await viaPrism("GET", `/oauth/authorize?${unregistered}`))).toEqual([400, null]);
+    // Prism's proxy follows redirects (node-fetch's default), so a 302 of /oauth/authorize cannot
+    // pass through it: the redirects are asked of the server itself.
+    const tooWide = new URLSearchParams(query);
+    tooWide.set("scope", "admin");
+    const refused = await fetch(`${serverUrl}/oauth/authorize?${tooWide}`, { redirect: "manual" });
+    expect(refused.status).toBe(302);
+    expect(new URL(refused.headers.get("location") as string).searchParams.get("error")).toBe("invalid_scope");
+
+    // The consent form is the page's own, not an operation of the spec: it is posted to the server.
+    const consent = await fetch(`${serverUrl}/oauth/authorize`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ ...Object.fromEntries(query), api_key: world.employee.key, decision: "approve" }),
+    });
+    const code = new URL(consent.headers.get("location") as string).searchParams.get("code") as string;
+
+    const redeem = { grant_type: "authorization_code", code, redirect_uri: redirect, client_id: cli.id };
+    const wrong = await formPost("/oauth/token", { ...redeem, code_verifier: randomBytes(40).toString("base64url") });
+    expect(outcome(wrong)).toEqual([400, null]);
+    expect(JSON.parse(wrong.text).error).toBe("invalid_grant");
+    // The failed attempt spent the code: a new one, approved again (the session skips the page).
+    const again = await fetch(`${serverUrl}/oauth/authorize?${query}`, {
+      redirect: "manual",
+      headers: { cookie: (consent.headers.get("set-cookie") as string).split(";")[0] as string },
+    });
+    const code2 = new URL(again.headers.get("location") as string).searchParams.get("code") as string;
+    const token = await formPost("/oauth/token", { ...redeem, code: code2, code_verifier: verifier });
+    expect(outcome(token)).toEqual([200, null]);
+    const tokens = JSON.parse(token.text);
+    const me = await expectValid(tokens.access_token, "GET", "/v1/me", 200);
+    expect(me.credential.type).toBe("oauth_token");
+    await expectValid(tokens.access_token, "POST", "/v1/sessions/start", 201, { note: "OAuth" });
+    await expectValid(tokens.access_token, "POST", "/v1/employees", 403, { name: "X", email: "x.oauth@example.com" });
+
+    const refreshed = await formPost("/oauth/token", {
+      grant_type: "refresh_token",
+      refresh_token: tokens.refresh_token,
+      client_id: cli.id,
+    });
+    expect(outcome(refreshed)).toEqual([200, null]);
+    const basic = `Basic ${Buffer.from(`${bridge.id}:${bridge.client_secret}`).toString("base64")}`;
+    const cc = await formPost(
+      "/oauth/token",
+      { grant_type: "client_credentials", scope: "read" },
+      { authorization: basic },
+    );
+    expect(outcome(cc)).toEqual([200, null]);
+    const badClient = await formPost(
+      "/oauth/token",
+      { grant_type: "client_credentials" },
+      { authorization: `Basic ${Buffer.from(`${bridge.id}:tcs_wrong`).toString("base64")}` },
+    );
+    expect(outcome(badClient)).toEqual([401, null]);
+    expect(badClient.headers.get("www-authenticate")).toBe('Basic realm="timecard"');
+
+    const revoked = await formPost("/oauth/revoke", {
+      token: JSON.parse(refreshed.text).refresh_token,
+      token_type_hint: "refresh_token",
+      client_id: cli.id,
+    });
+    expect(outcome(revoked)).toEqual([200, null]);
+    await expectValid(JSON.parse(refreshed.text).access_token, "GET", "/v1/me", 401);
+    await expectValid(world.admin.key, "DELETE", `/v1/oauth-apps/${bridge.id}`, 204);
+    await expectValid(JSON.parse(cc.text).access_token, "GET", "/v1/me", 401);
   });
 
   it("Prism reported no violation at all", () => {
