@@ -213,10 +213,10 @@ export function createComplianceSweeper(options: ComplianceSweeperOptions): Comp
     const employees = await q.orderBy("organization_id").orderBy("employee_id").execute();
     let created = 0;
     for (const e of employees) {
-      // One transaction per employee: alerts and their events commit together.
-      const alerts = await db
-        .transaction()
-        .execute((trx) =>
+      // One transaction per employee: alerts and their events commit together, and one
+      // employee's failure does not stop the others' check.
+      try {
+        const alerts = await db.transaction().execute((trx) =>
           checkEmployeeCompliance(trx, {
             organizationId: e.organization_id,
             employeeId: e.employee_id,
@@ -224,7 +224,10 @@ export function createComplianceSweeper(options: ComplianceSweeperOptions): Comp
             now: at,
           }),
         );
-      created += alerts.length;
+        created += alerts.length;
+      } catch (error) {
+        log.error({ err: error, employee: e.employee_id }, "compliance check failed for an employee");
+      }
     }
     return created;
   }
