@@ -208,7 +208,8 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
     request.rateLimit = await rateLimiter.consume(`key:${actor.credential.id}`, actor.credential.rateLimitPerHour);
     if (!request.rateLimit.allowed) throw rateLimited(request.rateLimit);
     authorize(actor, rule);
-    touchKey(actor.credential.id, request.ip);
+    // Only API keys record their last use (an OAuth token family has no such column).
+    if (actor.credential.type === "api_key") touchKey(actor.credential.id, request.ip);
   });
 
   // Glue keys body schemas by media type and Fastify validates only the types listed, so a body
