@@ -1,11 +1,16 @@
 import type { components } from "@timecard/sdk";
 import { type CommandContext, clientFor } from "../context.js";
+import { CliError, EXIT } from "../errors.js";
+import { COMMANDS } from "../generated/commands.js";
 import { print } from "./resources.js";
 
 type EventType = components["schemas"]["EventType"];
 
 /** `timecard trigger <event-type> [--employee emp_…]`: `POST /v1/sandbox/trigger`, a sample event in the sandbox. */
 export async function trigger(ctx: CommandContext, type: string, flags: { employee?: string }): Promise<void> {
+  const types = COMMANDS.sandbox?.trigger?.[5].find(([name]) => name === "type")?.[5] ?? [];
+  if (!types.includes(type))
+    throw new CliError(`unknown event type "${type}"; the types are: ${types.join(", ")}`, EXIT.USAGE);
   const { client, resolved } = await clientFor(ctx);
   try {
     const { event } = await client.sandbox.triggerEvent({

@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import { verifyWebhook, WebhookVerificationError } from "@timecard/webhooks";
 import type { CommandContext } from "../context.js";
 import { CliError, EXIT } from "../errors.js";
-import { json, record } from "../output.js";
+import { json, record, text } from "../output.js";
 
 /** `webhooks verify`'s flags. */
 export interface VerifyFlags {
@@ -67,9 +67,9 @@ export async function verify(ctx: CommandContext, flags: VerifyFlags): Promise<v
     if (ctx.options.json) return ctx.io.stdout(json({ verified: true, event }));
     ctx.io.stdout(
       `Verified: the signature matches.\n${record([
-        ["Event", event.id],
-        ["Type", event.type],
-        ["Created", event.created_at],
+        ["Event", text(event.id)],
+        ["Type", text(event.type)],
+        ["Created", text(event.created_at)],
       ])}`,
     );
   } catch (error) {
