@@ -147,6 +147,8 @@ async function startSandbox() {
     "  Reset it: POST /v1/sandbox/reset with an admin key. Keys below allow 10,000 requests an hour.",
     "  Webhooks: endpoints may point at localhost, retries come after 5 s, 15 s, 30 s, 1 min and 2 min;",
     "  POST /v1/sandbox/trigger sends any event type (or run examples/webhook-receiver.ts).",
+    `  OAuth in a browser: open ${direct}/oauth/authorize?… (Prism's proxy follows redirects, so the`,
+    "  authorization page and its 302 must be reached directly; the token endpoint works on both ports).",
   ];
   const byOrganization = new Map();
   for (const k of server.SANDBOX_KEYS)
