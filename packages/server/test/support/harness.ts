@@ -66,7 +66,14 @@ export function useTestServer(env: Record<string, string> = {}, options: TestSer
   beforeAll(async () => {
     database = options.ownDatabase ? await createIsolatedDatabase() : undefined;
     const config = {
-      ...loadServerConfig({ TIMECARD_MASTER_KEY: "a".repeat(64), TIMECARD_WEBHOOK_DISPATCHER: "false", ...env }),
+      ...loadServerConfig({
+        TIMECARD_MASTER_KEY: "a".repeat(64),
+        // Background jobs are driven by the tests that need them (startServer would start them).
+        TIMECARD_WEBHOOK_DISPATCHER: "false",
+        TIMECARD_EXPORT_WORKER: "false",
+        TIMECARD_COMPLIANCE_DAILY_CHECK: "false",
+        ...env,
+      }),
       storage: database?.storage ?? testStorageConfig(),
     };
     const storage = await openStorage(config.storage);
