@@ -1,10 +1,11 @@
+import { spawnSync } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { OPERATIONS } from "@timecard/sdk";
 import { describe, expect, it } from "vitest";
-import { runCli } from "./support/cli.js";
+import { BIN, runCli } from "./support/cli.js";
 
 const RECORD_LOADS = fileURLToPath(new URL("./support/record-loads.mjs", import.meta.url));
 
@@ -65,6 +66,26 @@ describe("timecard", () => {
     const { code, stderr } = await runCli(["api", "GET"]);
     expect(code).toBe(2);
     expect(stderr).toContain("missing required argument 'path'");
+  });
+
+  it("colours tables on a terminal only, and never with NO_COLOR", async () => {
+    // `script` (util-linux) runs the CLI on a pseudo-terminal.
+    const onTerminal = (env: Record<string, string>) =>
+      spawnSync("script", ["-qec", `'${process.execPath}' '${BIN}' operations --tag employees`, "/dev/null"], {
+        env: { PATH: process.env.PATH, ...env },
+        encoding: "utf8",
+      });
+    const coloured = onTerminal({});
+    expect(coloured.status).toBe(0);
+    expect(coloured.stdout).toContain("\u001b[1mRESOURCE");
+    const plain = onTerminal({ NO_COLOR: "1" });
+    expect(plain.status).toBe(0);
+    expect(plain.stdout).toMatch(/^RESOURCE\s+METHOD/m);
+    expect(plain.stdout).not.toContain("\u001b[");
+    // Piped: no colour either (runCli's stdout is a pipe).
+    expect((await runCli(["operations", "--tag", "employees"], { env: { NO_COLOR: undefined } })).stdout).not.toContain(
+      "\u001b[",
+    );
   });
 
   it("prints --help without loading the SDK", async () => {

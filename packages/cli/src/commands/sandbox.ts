@@ -68,7 +68,9 @@ export async function sandbox(ctx: CommandContext, flags: SandboxFlags): Promise
   if (flags.verbose) args.push("--verbose");
   const child = spawn(process.execPath, args, { cwd: root, stdio: "inherit", env: ctx.env });
   // Ctrl+C reaches the sandbox too (one process group on a terminal); forward it when sent to us alone.
+  let stopped = false;
   const forward = (signal: NodeJS.Signals) => () => {
+    stopped = true;
     if (child.exitCode === null) child.kill(signal);
   };
   const onInt = forward("SIGINT");
@@ -80,7 +82,8 @@ export async function sandbox(ctx: CommandContext, flags: SandboxFlags): Promise
       child.on("error", fail);
       child.on("exit", (exitCode, signal) => done(exitCode ?? (signal ? 0 : 1)));
     });
-    if (code !== 0) throw new CliError(`the sandbox exited with code ${code}`);
+    // Stopped by Ctrl+C or a TERM: a clean stop, whatever the sandbox's own exit code.
+    if (code !== 0 && !stopped) throw new CliError(`the sandbox exited with code ${code}`);
   } finally {
     process.removeListener("SIGINT", onInt);
     process.removeListener("SIGTERM", onTerm);
