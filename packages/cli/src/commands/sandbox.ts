@@ -37,7 +37,17 @@ function findUp(start: string): string | undefined {
  */
 export function findRepository(env: NodeJS.ProcessEnv, cwd = process.cwd()): string | undefined {
   if (env.TIMECARD_REPOSITORY) return isRepository(env.TIMECARD_REPOSITORY) ? env.TIMECARD_REPOSITORY : undefined;
-  return findUp(dirname(fileURLToPath(import.meta.url))) ?? findUp(cwd);
+  const own = ownDirectory();
+  return (own === undefined ? undefined : findUp(own)) ?? findUp(cwd);
+}
+
+/** This module's directory; unknown in the CommonJS build of the library, where `import.meta` is empty. */
+function ownDirectory(): string | undefined {
+  try {
+    return dirname(fileURLToPath(import.meta.url));
+  } catch {
+    return undefined;
+  }
 }
 
 const HOW_TO_GET_IT = `The sandbox runs from the Timecard repository (it is not part of the npm package):
