@@ -1,7 +1,7 @@
 import type { Command, Option } from "commander";
 import type { CommandContext } from "../context.js";
 import { CliError, EXIT } from "../errors.js";
-import { COMMAND_GROUPS } from "../generated/groups.js";
+import type { COMMAND_GROUPS } from "../generated/groups.js";
 import { buildGroup } from "./resources.js";
 
 /** One command of the tree: its names, flags (with their choices), first argument's choices and subcommands. */
@@ -31,8 +31,8 @@ function nodeOf(command: Command, commands: CompletionNode[] = []): CompletionNo
 }
 
 /** The whole command tree: the top-level commands and every group's commands, as their `--help` shows them. */
-export function commandTree(ctx: CommandContext, program: Command): CompletionNode {
-  const groups = new Map(COMMAND_GROUPS.map((group) => [group[0], group]));
+export function commandTree(ctx: CommandContext, program: Command, groupList: typeof COMMAND_GROUPS): CompletionNode {
+  const groups = new Map(groupList.map((group) => [group[0], group]));
   const children = program.commands.map((command) => {
     const group = groups.get(command.name());
     if (!group) return nodeOf(command);
@@ -176,8 +176,8 @@ export function fishScript(tree: CompletionNode): string {
 }
 
 /** `timecard completion bash|zsh|fish`: the shell's completion script, from the command tree. */
-export function completion(ctx: CommandContext, shell: string, program: Command): void {
-  const tree = commandTree(ctx, program);
+export function completion(ctx: CommandContext, shell: string, program: Command, groups: typeof COMMAND_GROUPS): void {
+  const tree = commandTree(ctx, program, groups);
   const scripts: Record<string, (tree: CompletionNode) => string> = {
     bash: bashScript,
     zsh: zshScript,
