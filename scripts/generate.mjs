@@ -603,7 +603,7 @@ ${names.map((n) => `  ${JSON.stringify(n)},`).join("\n")}
 /**
  * The sandbox's seed data as the API answers it (packages/sdk/src/generated/sandbox.ts): the
  * reference server's own code, bundled with esbuild from packages/sdk/scripts/sandbox-fixture.ts
- * (its npm dependencies left to packages/server's node_modules, @timecard/webhooks from source and
+ * (its npm dependencies left to packages/server's node_modules, @timecard/webhooks and @timecard/payroll from source and
  * the spec as generated in this run), answers every list on an in-memory sandbox database seeded
  * at the seed's fixed clock. So the fixture follows both the spec and the seed.
  */
@@ -621,7 +621,10 @@ async function sandboxFixture(spec) {
     format: "esm",
     target: "node20",
     packages: "external",
-    alias: { "@timecard/webhooks": join(ROOT, "packages/webhooks/src/index.ts") },
+    alias: {
+      "@timecard/payroll": join(ROOT, "packages/payroll/src/index.ts"),
+      "@timecard/webhooks": join(ROOT, "packages/webhooks/src/index.ts"),
+    },
     logLevel: "error",
     plugins: [
       {
