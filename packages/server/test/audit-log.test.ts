@@ -96,6 +96,33 @@ describe("the audit log", () => {
     expect(one.body).toEqual(change);
   });
 
+  it("records the creation of employees and of payroll exports, with the request that made them", async () => {
+    const world = await createWorld(server);
+    const hired = await call(server, world.admin.key, "POST", "/v1/employees", {
+      name: "Nina Nowa",
+      email: `nina.${Date.now()}@example.com`,
+    });
+    expect(hired.status).toBe(201);
+    const exported = await call(server, world.admin.key, "POST", "/v1/exports", {
+      format: "custom-csv",
+      month: "2026-09",
+    });
+    expect(exported.status).toBe(202);
+
+    const entry = (e: Awaited<ReturnType<typeof log>>[number]) => [
+      e.action,
+      e.resource?.id,
+      e.request?.method,
+      e.request?.path,
+    ];
+    expect((await log(world, "action=employee.created")).map(entry)).toEqual([
+      ["employee.created", hired.body.id, "POST", "/v1/employees"],
+    ]);
+    expect((await log(world, "action=export.created")).map(entry)).toEqual([
+      ["export.created", exported.body.id, "POST", "/v1/exports"],
+    ]);
+  });
+
   it("is for admins only, read keys included; managers and employees get 403 forbidden", async () => {
     const world = await createWorld(server);
     await call(server, world.admin.key, "GET", "/v1/me");

@@ -184,6 +184,7 @@ export async function createEmployee(ctx: DomainContext, body: EmployeeCreate): 
       .returningAll()
       .executeTakeFirstOrThrow();
     const employee = await emitEmployeeEvent(tx, "employee.created", row, now);
+    await recordChange(tx, { action: "employee.created", resourceType: "employee", resourceId: row.id });
     return employee;
   });
 }

@@ -6,6 +6,7 @@ import { type Page, toPage } from "../../http/cursor.js";
 import { newId } from "../../ids.js";
 import type { ExportRow } from "../../storage/schema.js";
 import { type DomainContext, inTransaction } from "../actor.js";
+import { recordChange } from "../audit.js";
 import { localDate } from "../leave/working-days.js";
 import { decodeTimeCursor } from "../sessions.js";
 import { EXPORT_FORMATS } from "./formats.js";
@@ -142,6 +143,7 @@ export async function createExport(ctx: DomainContext, body: ExportCreate): Prom
         throw activeConflict(body.format, body.month);
       throw error;
     }
+    await recordChange(tx, { action: "export.created", resourceType: "export", resourceId: row.id });
     await sql`select pg_notify(${EXPORT_CHANNEL}, ${row.id})`.execute(tx.db);
     return toExport(row);
   });

@@ -78,7 +78,7 @@ export async function generateExport(
       missing.map((m) => m.employeeId),
     );
   }
-  const invalid = findInvalidIdentifiers(formatter, identities);
+  const invalid = findInvalidIdentifiers(formatter, identities, job.options as ExportOptions);
   if (invalid.length > 0) {
     const count =
       invalid.length === 1 ? "1 employee has an identifier" : `${invalid.length} employees have identifiers`;
