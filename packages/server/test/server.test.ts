@@ -55,8 +55,15 @@ async function keyFor(db: Storage["db"]) {
 
 beforeAll(async () => {
   // No background jobs: on the shared PostgreSQL they would claim other test files' rows.
-  const quiet = { TIMECARD_WEBHOOK_DISPATCHER: "false", TIMECARD_EXPORT_WORKER: "false", TIMECARD_COMPLIANCE_DAILY_CHECK: "false" };
-  config = { ...loadServerConfig({ TIMECARD_MASTER_KEY: MASTER_KEY, PORT: "0", ...quiet }), storage: testStorageConfig() };
+  const quiet = {
+    TIMECARD_WEBHOOK_DISPATCHER: "false",
+    TIMECARD_EXPORT_WORKER: "false",
+    TIMECARD_COMPLIANCE_DAILY_CHECK: "false",
+  };
+  config = {
+    ...loadServerConfig({ TIMECARD_MASTER_KEY: MASTER_KEY, PORT: "0", ...quiet }),
+    storage: testStorageConfig(),
+  };
   storage = await openStorage(config.storage);
 }, 60_000);
 
