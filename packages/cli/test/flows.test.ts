@@ -341,8 +341,8 @@ describe("events and the audit log", () => {
       "--action",
       "employee.*",
     ]);
-    // (The server records employee.updated with its changes; the spec lists employee.created too, which it does not write yet.)
-    expect(entries.data.map((e) => e.action)).toEqual(["employee.updated"]);
+    // Newest first: the update with its changes, then the creation.
+    expect(entries.data.map((e) => e.action)).toEqual(["employee.updated", "employee.created"]);
     expect(entries.data[0]?.changes).toEqual({ role: { from: "employee", to: "manager" } });
     expect(entries.data.every((e) => e.ip === "127.0.0.1")).toBe(true);
     const none = await json<{ data: unknown[] }>(key, ["audit", "list", "--ip", "203.0.113.0/24"]);

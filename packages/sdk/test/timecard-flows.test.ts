@@ -8,12 +8,10 @@ import {
 import { type Receiver, startReceiver } from "../../server/test/support/webhook-receiver.js";
 import { settlePendingDeliveries } from "../../server/test/support/webhook-server.js";
 import {
-  ApiError,
   type ApiSchema,
   ConflictError,
   NotFoundError,
   PermissionDeniedError,
-  ServerError,
   type Timecard,
   ValidationError,
 } from "../src/index.js";
@@ -524,43 +522,102 @@ describe("sandbox", () => {
   });
 });
 
-describe("operations an open issue still owes", () => {
-  it("every reports, compliance, exports and OAuth method rejects with ApiError 501 not_implemented", async () => {
+describe("reports, compliance alerts and payroll exports", () => {
+  it("splits a month's work, raises and acknowledges a rest alert, and exports the month", async () => {
+    const { world, admin, manager, employee } = await setUp();
+    server.clock.set(T0);
+    // Warsaw is UTC+2 in September. Tuesday 29th 08:00–19:00 local: 8 h regular, 3 h overtime.
+    // Wednesday 30th 04:00–12:00: 8 h regular, 2 h of them at night (04:00–06:00), after only
+    // 9 h of rest (PL art. 132 § 1 asks 11).
+    const long = await employee.sessions.create({
+      started_at: "2026-09-29T06:00:00.000Z",
+      ended_at: "2026-09-29T17:00:00.000Z",
+    });
+    const early = await employee.sessions.create({
+      started_at: "2026-09-30T02:00:00.000Z",
+      ended_at: "2026-09-30T10:00:00.000Z",
+    });
+    await manager.sessions.approve(long.id);
+    await manager.sessions.approve(early.id);
+
+    const hours = await admin.reports.getHours({
+      from: "2026-09-01",
+      to: "2026-09-30",
+      group_by: "employee",
+      employee_id: world.employee.id,
+    });
+    expect(hours.rows).toEqual([
+      expect.objectContaining({
+        key: world.employee.id,
+        worked_seconds: 19 * 3600,
+        regular_seconds: 16 * 3600,
+        overtime_seconds: 3 * 3600,
+        night_seconds: 2 * 3600,
+        sunday_holiday_seconds: 0,
+        sessions: 2,
+      }),
+    ]);
+    const overtime = await employee.reports.getOvertime({ year: 2026 });
+    expect(overtime.employees.map((e) => [e.employee_id, e.overtime_seconds, e.status])).toEqual([
+      [world.employee.id, 3 * 3600, "ok"],
+    ]);
+
+    const alerts = await manager.compliance.list({ employee_id: world.employee.id, kind: "daily_rest" }).toArray();
+    expect(alerts).toHaveLength(1);
+    const alert = alerts[0] as (typeof alerts)[number];
+    expect(alert).toMatchObject({ severity: "violation", rule: "PL Kodeks pracy art. 132 § 1", acknowledged_at: null });
+    expect(alert.session_ids.sort()).toEqual([long.id, early.id].sort());
+    expect((await employee.compliance.get(alert.id)).id).toBe(alert.id);
+    const acknowledged = await manager.compliance.acknowledge(alert.id);
+    expect(acknowledged.acknowledged_by).toBe(world.manager.id);
+    expect(await thrown(() => manager.compliance.acknowledge(alert.id))).toBeInstanceOf(ConflictError);
+
+    const formats = await admin.exports.listFormats({ country: "PL" }).toArray();
+    expect(formats.map((f) => f.id)).toContain("symfonia-rcp");
+    await admin.employees.update(world.employee.id, { payroll_number: "00042", clock_card_number: "4242" });
+    const created = await admin.exports.create({
+      format: "custom-csv",
+      month: "2026-09",
+      employee_ids: [world.employee.id],
+      options: {
+        columns: ["payroll_number", "worked_hours", "overtime_hours", "night_hours"],
+        rows: "employee_month",
+        decimal_separator: ".",
+        delimiter: ";",
+        bom: false,
+      },
+    });
+    expect(created).toMatchObject({ status: "queued", file: null });
+    expect(created.lastResponse.status).toBe(202);
+    expect(await server.app.exports.runDue()).toBe(1);
+    const done = await admin.exports.get(created.id);
+    expect(done.status).toBe("completed");
+    expect((await manager.exports.list({ month: "2026-09" }).toArray()).map((e) => e.id)).toEqual([created.id]);
+    const file = await admin.raw.GET("/v1/exports/{export_id}/file", {
+      params: { path: { export_id: created.id } },
+      parseAs: "text",
+    });
+    expect(file.response.status).toBe(200);
+    expect(file.data).toBe("payroll_number;worked_hours;overtime_hours;night_hours\r\n00042;19.0;3.0;2.0\r\n");
+  });
+
+  it("manages OAuth apps and reads the authorization server's metadata", async () => {
     const { world, admin } = await setUp();
-    const owed: Record<string, () => Promise<unknown>> = {
-      "reports.getHours": () => admin.reports.getHours({ from: "2026-10-01", to: "2026-10-31", group_by: "employee" }),
-      "reports.getOvertime": () => admin.reports.getOvertime({ year: 2026 }),
-      "compliance.list": () => admin.compliance.list(),
-      "compliance.get": () => admin.compliance.get("alr_7Ty9Ui1Op3As5Df6"),
-      "compliance.acknowledge": () => admin.compliance.acknowledge("alr_7Ty9Ui1Op3As5Df6"),
-      "exports.create": () => admin.exports.create({ format: "comarch-optima-rcp", month: "2026-09" }),
-      "exports.get": () => admin.exports.get("exp_7Er9Ty1Ui3Op5As6"),
-      "exports.list": () => admin.exports.list(),
-      "exports.listFormats": () => admin.exports.listFormats(),
-      "oauth.getServerMetadata": () => admin.oauth.getServerMetadata(),
-      "oauthApps.create": () =>
-        admin.oauthApps.create({
-          name: "Payroll sync",
-          redirect_uris: ["https://payroll.example.com/callback"],
-          allowed_scopes: ["read"],
-          grant_types: ["authorization_code", "refresh_token"],
-          confidential: true,
-          client_credentials_employee_id: world.admin.id,
-        }),
-      "oauthApps.get": () => admin.oauthApps.get("app_5Xc7Vb9Nm1Qw3Er4"),
-      "oauthApps.list": () => admin.oauthApps.list(),
-      "oauthApps.delete": () => admin.oauthApps.delete("app_5Xc7Vb9Nm1Qw3Er4"),
-    };
-    // Every method of these groups is here, so a new one is not left out.
-    const groups = ["reports", "compliance", "exports", "oauth", "oauthApps"] as const;
-    expect(Object.keys(owed).sort()).toEqual(
-      groups.flatMap((group) => Object.keys(admin[group]).map((name) => `${group}.${name}`)).sort(),
-    );
-    for (const [label, call] of Object.entries(owed)) {
-      const error = await thrown(call);
-      expect(error, label).toBeInstanceOf(ApiError);
-      expect(error, label).toBeInstanceOf(ServerError);
-      expect(error, label).toMatchObject({ status: 501, code: "not_implemented" });
-    }
+    const metadata = await admin.oauth.getServerMetadata();
+    expect(metadata.token_endpoint).toBe(`${metadata.issuer}/oauth/token`);
+    expect(metadata.code_challenge_methods_supported).toEqual(["S256"]);
+    const app = await admin.oauthApps.create({
+      name: "Payroll sync",
+      redirect_uris: ["https://payroll.example.com/callback"],
+      allowed_scopes: ["read"],
+      grant_types: ["authorization_code", "refresh_token", "client_credentials"],
+      confidential: true,
+      client_credentials_employee_id: world.admin.id,
+    });
+    expect(app.client_secret).toMatch(/\S{20,}/);
+    expect((await admin.oauthApps.get(app.id)).name).toBe("Payroll sync");
+    expect((await admin.oauthApps.list().toArray()).map((a) => a.id)).toEqual([app.id]);
+    await admin.oauthApps.delete(app.id);
+    expect(await thrown(() => admin.oauthApps.get(app.id))).toMatchObject({ status: 404 });
   });
 });

@@ -1,23 +1,11 @@
-import AjvModule from "ajv";
-import addFormatsModule from "ajv-formats";
 import { describe, expect, it } from "vitest";
 import { createComplianceSweeper } from "../src/domain/compliance.js";
-import { OPENAPI_DOCUMENT } from "../src/spec.js";
 import { call, createWorld, type TestUser, useTestServer, type World } from "./support/harness.js";
 import { eventsOf } from "./support/rows.js";
+import { expectSchema } from "./support/schema.js";
 import { expectProblem } from "./support/spec-walk.js";
 
 const server = useTestServer();
-
-const Ajv = AjvModule.default;
-const addFormats = addFormatsModule.default;
-const ajv = addFormats(new Ajv({ strict: false, allErrors: true }));
-ajv.addSchema(OPENAPI_DOCUMENT as object, "openapi");
-function expectSchema(schema: string, value: unknown) {
-  const validate = ajv.getSchema(`openapi#/components/schemas/${schema}`);
-  if (!validate) throw new Error(`no schema ${schema}`);
-  expect(validate(value), JSON.stringify(validate.errors)).toBe(true);
-}
 
 const H = 3600;
 

@@ -1,28 +1,17 @@
 import { createHash } from "node:crypto";
 import { builtInFormatters } from "@timecard/payroll";
-import AjvModule from "ajv";
-import addFormatsModule from "ajv-formats";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createExportWorker } from "../src/domain/exports/worker.js";
 import { OPENAPI_DOCUMENT } from "../src/spec.js";
 import { call, createWorld, useTestServer, type World } from "./support/harness.js";
 import { eventsOf, insertSession } from "./support/rows.js";
+import { expectSchema } from "./support/schema.js";
 import { deref, expectFieldError, expectProblem, type Schema } from "./support/spec-walk.js";
 
 // The worker does not run on its own in an app made by createApp: each test runs it by hand
 // (`runDue`) and sees every state on the way. The database is this file's own: no other file's
 // worker (on a shared PostgreSQL) claims these exports.
 const server = useTestServer({}, { ownDatabase: true });
-
-const Ajv = AjvModule.default;
-const addFormats = addFormatsModule.default;
-const ajv = addFormats(new Ajv({ strict: false, allErrors: true }));
-ajv.addSchema(OPENAPI_DOCUMENT as object, "openapi");
-function expectSchema(schema: string, value: unknown) {
-  const validate = ajv.getSchema(`openapi#/components/schemas/${schema}`);
-  if (!validate) throw new Error(`no schema ${schema}`);
-  expect(validate(value), JSON.stringify(validate.errors)).toBe(true);
-}
 
 const H = 3600;
 const registered = new Set(builtInFormatters.map((f) => f.id));

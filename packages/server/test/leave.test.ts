@@ -1,25 +1,12 @@
-import AjvModule from "ajv";
-import addFormatsModule from "ajv-formats";
 import { describe, expect, it } from "vitest";
 import { type BalancePolicy, type BalanceSubject, computeBalances } from "../src/domain/leave/balances.js";
-import { OPENAPI_DOCUMENT } from "../src/spec.js";
 import { type Call, call, createWorld, type TestUser, useTestServer, type World } from "./support/harness.js";
+import { expectSchema } from "./support/schema.js";
 
 const server = useTestServer();
 
 // Monday 5 October 2026, 09:30 in Warsaw.
 const T0 = "2026-10-05T07:30:00.000Z";
-
-// Responses are checked against the spec's schemas (nullable, multipleOf 0.5, formats).
-const Ajv = AjvModule.default;
-const addFormats = addFormatsModule.default;
-const ajv = addFormats(new Ajv({ strict: false, allErrors: true }));
-ajv.addSchema(OPENAPI_DOCUMENT as object, "openapi");
-function expectSchema(schema: string, value: unknown) {
-  const validate = ajv.getSchema(`openapi#/components/schemas/${schema}`);
-  if (!validate) throw new Error(`no schema ${schema}`);
-  expect(validate(value), JSON.stringify(validate.errors)).toBe(true);
-}
 
 async function newWorld(country: "PL" | "CZ" = "PL"): Promise<World> {
   server.clock.set(T0);

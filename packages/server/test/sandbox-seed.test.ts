@@ -1,5 +1,3 @@
-import AjvModule from "ajv";
-import addFormatsModule from "ajv-formats";
 import { sql } from "kysely";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { parseKeySecret } from "../src/domain/api-key-secret.js";
@@ -14,6 +12,7 @@ import {
 } from "../src/sandbox/seed.js";
 import { OPENAPI_DOCUMENT } from "../src/spec.js";
 import { call, createWorld, testStorageConfig, useTestServer } from "./support/harness.js";
+import { expectSchema } from "./support/schema.js";
 
 const server = useTestServer({ TIMECARD_SANDBOX: "true" });
 const live = useTestServer();
@@ -33,15 +32,6 @@ const key = (country: "PL" | "CZ", role: string, scope: string) => {
 };
 const ADMIN = key("PL", "admin", "full");
 
-const Ajv = AjvModule.default;
-const addFormats = addFormatsModule.default;
-const ajv = addFormats(new Ajv({ strict: false, allErrors: true }));
-ajv.addSchema(OPENAPI_DOCUMENT as object, "openapi");
-function expectSchema(schema: string, value: unknown) {
-  const validate = ajv.getSchema(`openapi#/components/schemas/${schema}`);
-  if (!validate) throw new Error(`no schema ${schema}`);
-  expect(validate(value), JSON.stringify(validate.errors)).toBe(true);
-}
 // biome-ignore lint/suspicious/noExplicitAny: the spec document read as JSON
 const spec = OPENAPI_DOCUMENT as any;
 const example = (name: string) => structuredClone(spec.components.examples[name].value);

@@ -1,11 +1,10 @@
 import { verifyWebhook } from "@timecard/webhooks";
-import AjvModule from "ajv";
-import addFormatsModule from "ajv-formats";
 import { Webhook } from "standardwebhooks";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createDispatcher } from "../src/domain/webhooks/dispatcher.js";
 import { OPENAPI_DOCUMENT } from "../src/spec.js";
 import { call, createWorld, type World } from "./support/harness.js";
+import { expectSchema } from "./support/schema.js";
 import { type ReceivedRequest, type Receiver, startReceiver } from "./support/webhook-receiver.js";
 import { createEndpoint, settlePendingDeliveries, useWebhookTestServer } from "./support/webhook-server.js";
 
@@ -21,15 +20,6 @@ const server = useWebhookTestServer({
 });
 const dispatcher = () => server.app.webhooks.dispatcher;
 
-const Ajv = AjvModule.default;
-const addFormats = addFormatsModule.default;
-const ajv = addFormats(new Ajv({ strict: false, allErrors: true }));
-ajv.addSchema(OPENAPI_DOCUMENT as object, "openapi");
-function expectSchema(schema: string, value: unknown) {
-  const validate = ajv.getSchema(`openapi#/components/schemas/${schema}`);
-  if (!validate) throw new Error(`no schema ${schema}`);
-  expect(validate(value), JSON.stringify(validate.errors)).toBe(true);
-}
 // biome-ignore lint/suspicious/noExplicitAny: the spec document read as JSON
 const EVENT_TYPES: string[] = (OPENAPI_DOCUMENT as any).components.schemas.EventType.enum;
 

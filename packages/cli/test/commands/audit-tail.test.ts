@@ -56,7 +56,10 @@ describe("timecard audit tail", () => {
         .trim()
         .split("\n")
         .map((line) => JSON.parse(line) as { action: string; resource: { id: string } });
-      expect(entries.map((e) => [e.action, e.resource.id])).toEqual([["employee.updated", employee.id]]);
+      expect(entries.map((e) => [e.action, e.resource.id])).toEqual([
+        ["employee.created", employee.id],
+        ["employee.updated", employee.id],
+      ]);
     } finally {
       expect((await tail.stop()).code).toBe(0);
     }
