@@ -226,11 +226,31 @@ function isPage(spec, schema) {
   return Boolean(props?.data && deref(spec, props.data).type === "array" && props.has_more && props.next_cursor);
 }
 
+/**
+ * The body's properties that have a server default, as a nested shape: `true` for a property
+ * with a default, an object for an object property holding some (`{ options: { bom: true } }`).
+ */
 function defaultedProperties(spec, body) {
-  const schema = body && deref(spec, body.content["application/json"].schema);
-  return Object.entries(schema?.properties ?? {})
-    .filter(([name, prop]) => !schema.required?.includes(name) && deref(spec, prop).default !== undefined)
-    .map(([name]) => name);
+  const shape = (schema, depth) => {
+    const out = {};
+    for (const [name, prop] of Object.entries(schema?.properties ?? {})) {
+      const resolved = deref(spec, prop);
+      if (!schema.required?.includes(name) && resolved.default !== undefined) out[name] = true;
+      else if (resolved.properties && depth < 4) {
+        const inner = shape(resolved, depth + 1);
+        if (Object.keys(inner).length) out[name] = inner;
+      }
+    }
+    return out;
+  };
+  return body ? shape(deref(spec, body.content["application/json"].schema), 0) : {};
+}
+
+/** A defaulted-properties shape as a TypeScript type literal. */
+function shapeType(shape) {
+  return `{ ${Object.entries(shape)
+    .map(([name, value]) => `${JSON.stringify(name)}: ${value === true ? "true" : shapeType(value)}`)
+    .join("; ")} }`;
 }
 
 /** Every operation with an SDK method, by group (the SDK's names), in the spec's order. */
@@ -286,9 +306,9 @@ function methodsModule(spec) {
 
   const defaulted = [...groups.values()]
     .flatMap((g) => g.methods)
-    .filter((m) => m.defaulted.length)
+    .filter((m) => Object.keys(m.defaulted).length)
     .sort((a, b) => a.operationId.localeCompare(b.operationId))
-    .map((m) => `  ${m.operationId}: ${m.defaulted.map((k) => JSON.stringify(k)).join(" | ")};`);
+    .map((m) => `  ${m.operationId}: ${shapeType(m.defaulted)};`);
   const sorted = [...groups.entries()].sort(([a], [b]) => a.localeCompare(b));
   const pascal = (group) => group[0].toUpperCase() + group.slice(1);
   const interfaces = [];
@@ -328,14 +348,30 @@ type JsonBody<Id extends keyof operations> =
   NonNullable<operations[Id]["requestBody"]> extends { content: { "application/json": infer Body } } ? Body : never;
 
 // Body properties with a default in the spec, which openapi-typescript types as required;
-// the server fills them in, so the methods take them as optional.
+// the server fills them in, so the methods take them as optional, nested ones included
+// (\`true\`: the property has a default; an object: the defaults inside an object property).
 interface DefaultedBodyProperties {
 ${defaulted.join("\n")}
 }
 
+type Simplify<T> = { [K in keyof T]: T[K] } & {};
+
+/** \`T\` with the properties that \`D\` marks \`true\` optional, recursing into the objects \`D\` describes. */
+type WithDefaultsOptional<T, D> = T extends readonly unknown[]
+  ? T
+  : T extends object
+    ? Simplify<
+        {
+          [K in keyof T as K extends keyof D ? (D[K] extends true ? never : K) : K]: K extends keyof D
+            ? WithDefaultsOptional<T[K], D[K]>
+            : T[K];
+        } & { [K in keyof T as K extends keyof D ? (D[K] extends true ? K : never) : never]?: T[K] }
+      >
+    : T;
+
 /** The JSON body an operation takes (properties with a server default optional): \`OperationBody<"createEmployee">\`. */
 export type OperationBody<Id extends keyof operations> = Id extends keyof DefaultedBodyProperties
-  ? Omit<JsonBody<Id>, DefaultedBodyProperties[Id]> & Partial<Pick<JsonBody<Id>, DefaultedBodyProperties[Id] & keyof JsonBody<Id>>>
+  ? WithDefaultsOptional<JsonBody<Id>, DefaultedBodyProperties[Id]>
   : JsonBody<Id>;
 
 /** The query parameters an operation takes: \`OperationQuery<"listSessions">\`. */

@@ -177,6 +177,22 @@ describe("operation helper types", () => {
     expectTypeOf<{ name: string; email: string }>().toExtend<OperationBody<"createEmployee">>();
     expectTypeOf<{ name: string }>().not.toExtend<OperationBody<"createEmployee">>();
   });
+
+  it("make nested defaults optional too, keeping optional objects optional", () => {
+    // ExportOptions' rows, delimiter, decimal_separator and bom have defaults; options itself is optional.
+    expectTypeOf<{ format: "custom-csv"; month: string }>().toExtend<OperationBody<"createExport">>();
+    expectTypeOf<{
+      format: "custom-csv";
+      month: string;
+      options: { columns: ["payroll_number", "worked_hours"] };
+    }>().toExtend<OperationBody<"createExport">>();
+    expectTypeOf<NonNullable<OperationBody<"createExport">["options"]>["bom"]>().toEqualTypeOf<boolean | undefined>();
+    // What has no default stays required, at every depth.
+    expectTypeOf<{ month: string }>().not.toExtend<OperationBody<"createExport">>();
+    expectTypeOf<{ format: "custom-csv"; month: string; options: { bom: "yes" } }>().not.toExtend<
+      OperationBody<"createExport">
+    >();
+  });
 });
 
 describe("createTimecard's methods", () => {

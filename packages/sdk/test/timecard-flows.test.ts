@@ -583,8 +583,6 @@ describe("reports, compliance alerts and payroll exports", () => {
         columns: ["payroll_number", "worked_hours", "overtime_hours", "night_hours"],
         rows: "employee_month",
         decimal_separator: ".",
-        delimiter: ";",
-        bom: false,
       },
     });
     expect(created).toMatchObject({ status: "queued", file: null });

@@ -7,24 +7,41 @@ type JsonBody<Id extends keyof operations> =
   NonNullable<operations[Id]["requestBody"]> extends { content: { "application/json": infer Body } } ? Body : never;
 
 // Body properties with a default in the spec, which openapi-typescript types as required;
-// the server fills them in, so the methods take them as optional.
+// the server fills them in, so the methods take them as optional, nested ones included
+// (`true`: the property has a default; an object: the defaults inside an object property).
 interface DefaultedBodyProperties {
-  closeProject: "stop_running_sessions";
-  closeTask: "stop_running_sessions";
-  createApiKey: "scope" | "rate_limit_per_hour";
-  createEmployee: "role";
-  createLeaveRequest: "half_day_start" | "half_day_end";
-  createOAuthApp: "redirect_uris" | "grant_types" | "confidential";
-  createProject: "billable";
-  createSession: "source";
-  createWebhookEndpoint: "events" | "enabled";
-  rotateApiKey: "expire_current_in_seconds";
-  startSession: "source";
+  closeProject: { "stop_running_sessions": true };
+  closeTask: { "stop_running_sessions": true };
+  createApiKey: { "scope": true; "rate_limit_per_hour": true };
+  createEmployee: { "role": true };
+  createExport: { "options": { "rows": true; "delimiter": true; "decimal_separator": true; "bom": true } };
+  createLeaveRequest: { "half_day_start": true; "half_day_end": true };
+  createOAuthApp: { "redirect_uris": true; "grant_types": true; "confidential": true };
+  createProject: { "billable": true };
+  createSession: { "source": true };
+  createWebhookEndpoint: { "events": true; "enabled": true };
+  rotateApiKey: { "expire_current_in_seconds": true };
+  startSession: { "source": true };
 }
+
+type Simplify<T> = { [K in keyof T]: T[K] } & {};
+
+/** `T` with the properties that `D` marks `true` optional, recursing into the objects `D` describes. */
+type WithDefaultsOptional<T, D> = T extends readonly unknown[]
+  ? T
+  : T extends object
+    ? Simplify<
+        {
+          [K in keyof T as K extends keyof D ? (D[K] extends true ? never : K) : K]: K extends keyof D
+            ? WithDefaultsOptional<T[K], D[K]>
+            : T[K];
+        } & { [K in keyof T as K extends keyof D ? (D[K] extends true ? K : never) : never]?: T[K] }
+      >
+    : T;
 
 /** The JSON body an operation takes (properties with a server default optional): `OperationBody<"createEmployee">`. */
 export type OperationBody<Id extends keyof operations> = Id extends keyof DefaultedBodyProperties
-  ? Omit<JsonBody<Id>, DefaultedBodyProperties[Id]> & Partial<Pick<JsonBody<Id>, DefaultedBodyProperties[Id] & keyof JsonBody<Id>>>
+  ? WithDefaultsOptional<JsonBody<Id>, DefaultedBodyProperties[Id]>
   : JsonBody<Id>;
 
 /** The query parameters an operation takes: `OperationQuery<"listSessions">`. */
