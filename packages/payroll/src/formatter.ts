@@ -179,6 +179,51 @@ export interface PayrollFormatter {
   format(input: PayrollExportInput): Uint8Array | AsyncIterable<Uint8Array>;
 }
 
+/** A format as the API lists it (`GET /v1/export-formats`, schema `ExportFormat`). */
+export interface ExportFormatDescription {
+  id: string;
+  name: string;
+  program: string;
+  countries: Country[];
+  file_kind: PayrollFormatter["fileKind"];
+  media_type: PayrollFormatter["mediaType"];
+  encoding: PayrollFormatter["encoding"];
+  file_extension: string;
+  compatibility: PayrollFormatter["compatibility"];
+  compatibility_note: string;
+  requires: EmployeeIdentifier[];
+  columns_configurable: boolean;
+  accepted_options: ExportOptionName[];
+  default_line_layout: string | null;
+}
+
+/**
+ * A formatter's metadata in the API's shape, as `GET /v1/export-formats` serves it.
+ *
+ * @example
+ * ```ts
+ * describeFormat(createDefaultRegistry().get("symfonia-rcp")!).file_kind; // "txt"
+ * ```
+ */
+export function describeFormat(f: PayrollFormatter): ExportFormatDescription {
+  return {
+    id: f.id,
+    name: f.name,
+    program: f.program,
+    countries: [...f.countries],
+    file_kind: f.fileKind,
+    media_type: f.mediaType,
+    encoding: f.encoding,
+    file_extension: f.fileExtension,
+    compatibility: f.compatibility,
+    compatibility_note: f.compatibilityNote,
+    requires: [...f.requires],
+    columns_configurable: f.columnsConfigurable,
+    accepted_options: [...f.acceptedOptions],
+    default_line_layout: f.defaultLineLayout,
+  };
+}
+
 const FIELD: Record<EmployeeIdentifier, "payrollNumber" | "clockCardNumber"> = {
   payroll_number: "payrollNumber",
   clock_card_number: "clockCardNumber",

@@ -11,6 +11,7 @@ export { builtInFormatters, createDefaultRegistry } from "./formats/index.js";
 export type {
   EmployeeIdentifier,
   ExportColumn,
+  ExportFormatDescription,
   ExportOptionName,
   ExportOptions,
   InvalidIdentifier,
@@ -21,7 +22,7 @@ export type {
   PayrollFormatter,
   PayrollSession,
 } from "./formatter.js";
-export { findInvalidIdentifiers, findMissingIdentifiers, resolveOptions } from "./formatter.js";
+export { describeFormat, findInvalidIdentifiers, findMissingIdentifiers, resolveOptions } from "./formatter.js";
 export * from "./labour/index.js";
 export type { FormatterRegistry } from "./registry.js";
 export { createFormatterRegistry } from "./registry.js";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { UnencodableCharacterError } from "../../src/encoding.js";
-import { customCsv } from "../../src/formats/custom-csv.js";
+import { customCsv, EXPORT_COLUMNS } from "../../src/formats/custom-csv.js";
 import { payrollComponentsCsv } from "../../src/formats/payroll-components-csv.js";
 import { type ExportOptions, type PayrollEmployee, type PayrollExportInput, resolveOptions } from "../../src/index.js";
 import { expectGolden } from "../support/golden.js";
@@ -151,30 +151,6 @@ describe("payroll-components-csv", () => {
 });
 
 describe("custom-csv", () => {
-  const SESSION_COLUMNS = [
-    "employee_id",
-    "employee_name",
-    "payroll_number",
-    "clock_card_number",
-    "date",
-    "month",
-    "project_id",
-    "project_name",
-    "task_id",
-    "task_name",
-    "session_id",
-    "started_at",
-    "ended_at",
-    "worked_hours",
-    "regular_hours",
-    "overtime_hours",
-    "night_hours",
-    "sunday_holiday_hours",
-    "leave_days",
-    "sessions",
-    "note",
-  ] as const;
-
   it("writes the default columns and rows (a row per employee and day) as the golden file", async () => {
     const options = resolveOptions(customCsv);
     expect(options).toMatchObject({
@@ -188,7 +164,7 @@ describe("custom-csv", () => {
   });
 
   it("writes session rows with every column in windows-1250 as the golden file", async () => {
-    const options = resolveOptions(customCsv, { columns: SESSION_COLUMNS, rows: "session", encoding: "windows-1250" });
+    const options = resolveOptions(customCsv, { columns: EXPORT_COLUMNS, rows: "session", encoding: "windows-1250" });
     const bytes = await collect(customCsv, czechMonth(options));
     expectGolden(bytes, "custom-csv-sessions-windows-1250.csv");
     const rows = rowsOf(bytes, "windows-1250", ";");
