@@ -24,9 +24,6 @@ export const OPTIMA_DIALECT: LayoutDialect = {
   codes: { entry: "1", exit: "0" },
 };
 
-/** The widest card number any layout can take; a layout's own N field may be narrower. */
-const MAX_CARD_DIGITS = 20;
-
 /**
  * Comarch ERP Optima clock events TXT, by the customer's line mask (`options.line_layout`).
  *
@@ -52,26 +49,42 @@ export const comarchOptimaRcp: PayrollFormatter = {
   compatibilityNote:
     "Clock events (an entry and an exit for each worked interval) for Optima's import of clock-reader (RCP) data. Optima reads each line by a mask that the customer sets (R year, M month, D day, g hour, m minute, N card number, O operation), so there is no single layout: Timecard writes the mask in default_line_layout unless you send yours as options.line_layout; enter the same mask in Optima. Optima computes overtime, night and holiday hours from the employee's schedule: Timecard's report figures are not transferred. Every employee needs a clock card number.",
   requires: ["clock_card_number"],
-  acceptedOptions: ["line_layout"],
-  defaultOptions: { line_layout: DEFAULT_LAYOUT },
-  defaultLineLayout: DEFAULT_LAYOUT,
   columnsConfigurable: false,
-  invalidIdentifier(employee: PayrollEmployeeIdentity, options: ExportOptions) {
-    if (employee.clockCardNumber === null) return null;
-    // A card wider than the layout's card field would be cut to another employee's number.
-    const width = parseLineLayout(options.line_layout ?? DEFAULT_LAYOUT, OPTIMA_DIALECT).cardWidth;
-    return cardProblem(employee.clockCardNumber, Math.min(width, MAX_CARD_DIGITS));
-  },
-  validateOptions(options: ExportOptions) {
-    parseLineLayout(options.line_layout ?? DEFAULT_LAYOUT, OPTIMA_DIALECT);
-  },
-  format(input: PayrollExportInput) {
-    return writeLayoutEvents(input, OPTIMA_DIALECT, DEFAULT_LAYOUT);
-  },
+  ...layoutFormat(OPTIMA_DIALECT, DEFAULT_LAYOUT),
 };
 
+/**
+ * What the clock-event formats with a customer-set layout (Optima, enova365) share: the
+ * `line_layout` option and its default, the layout's checks, the card check against the layout's
+ * card field, and the writing.
+ */
+export function layoutFormat(
+  dialect: LayoutDialect,
+  defaultLayout: string,
+): Pick<
+  PayrollFormatter,
+  "acceptedOptions" | "defaultOptions" | "defaultLineLayout" | "invalidIdentifier" | "validateOptions" | "format"
+> {
+  const layoutOf = (options: ExportOptions) => parseLineLayout(options.line_layout ?? defaultLayout, dialect);
+  return {
+    acceptedOptions: ["line_layout"],
+    defaultOptions: { line_layout: defaultLayout },
+    defaultLineLayout: defaultLayout,
+    invalidIdentifier(employee: PayrollEmployeeIdentity, options: ExportOptions) {
+      // A card wider than the layout's card field would be cut to another employee's number.
+      return employee.clockCardNumber === null
+        ? null
+        : cardProblem(employee.clockCardNumber, layoutOf(options).cardWidth);
+    },
+    validateOptions(options: ExportOptions) {
+      layoutOf(options);
+    },
+    format: (input: PayrollExportInput) => writeLayoutEvents(input, dialect, defaultLayout),
+  };
+}
+
 /** Writes clock events by a customer-set line layout, one chunk per employee. */
-export async function* writeLayoutEvents(
+async function* writeLayoutEvents(
   input: PayrollExportInput,
   dialect: LayoutDialect,
   defaultLayout: string,

@@ -6,9 +6,9 @@
 // 21 and 31 for business exits, which Timecard does not write). The default layout has no year:
 // enova365 takes it from the import. See `parseLineLayout` for the rules a layout must follow.
 
-import type { ExportOptions, PayrollEmployeeIdentity, PayrollExportInput, PayrollFormatter } from "../formatter.js";
-import { cardProblem, type LayoutDialect, parseLineLayout } from "./clock-events.js";
-import { writeLayoutEvents } from "./comarch-optima-rcp.js";
+import type { PayrollFormatter } from "../formatter.js";
+import type { LayoutDialect } from "./clock-events.js";
+import { layoutFormat } from "./comarch-optima-rcp.js";
 
 const DEFAULT_LAYOUT = "XXXNNNNNNNNMMDDhhmmOO";
 
@@ -18,8 +18,6 @@ export const ENOVA_DIALECT: LayoutDialect = {
   letters: { X: "ignored", N: "card", R: "year", M: "month", D: "day", h: "hour", m: "minute", O: "operation" },
   codes: { entry: "20", exit: "30" },
 };
-
-const MAX_CARD_DIGITS = 20;
 
 /**
  * enova365 clock events TXT, by the customer's layout (`options.line_layout`).
@@ -45,20 +43,6 @@ export const enova365Rcp: PayrollFormatter = {
   compatibilityNote:
     "Clock events (an entry and an exit for each worked interval) for enova365's import of clock-reader (RCP) data, whose line layout the customer defines. Timecard writes the layout in default_line_layout (X reader, N card number, MM month, DD day, hh hour, mm minute, OO operation, 20 for an entry and 30 for an exit) unless you send yours as options.line_layout; set the same layout in enova365. enova365 computes overtime, night and holiday hours from the employee's schedule. Every employee needs a clock card number.",
   requires: ["clock_card_number"],
-  acceptedOptions: ["line_layout"],
-  defaultOptions: { line_layout: DEFAULT_LAYOUT },
-  defaultLineLayout: DEFAULT_LAYOUT,
   columnsConfigurable: false,
-  invalidIdentifier(employee: PayrollEmployeeIdentity, options: ExportOptions) {
-    if (employee.clockCardNumber === null) return null;
-    // A card wider than the layout's card field would be cut to another employee's number.
-    const width = parseLineLayout(options.line_layout ?? DEFAULT_LAYOUT, ENOVA_DIALECT).cardWidth;
-    return cardProblem(employee.clockCardNumber, Math.min(width, MAX_CARD_DIGITS));
-  },
-  validateOptions(options: ExportOptions) {
-    parseLineLayout(options.line_layout ?? DEFAULT_LAYOUT, ENOVA_DIALECT);
-  },
-  format(input: PayrollExportInput) {
-    return writeLayoutEvents(input, ENOVA_DIALECT, DEFAULT_LAYOUT);
-  },
+  ...layoutFormat(ENOVA_DIALECT, DEFAULT_LAYOUT),
 };
