@@ -101,7 +101,7 @@ export interface components {
         ApiKeyCreatedEvent: {
             id: components["schemas"]["EventId"];
             /**
-             * @description The event type, always `api_key.created` for this schema. (enum property replaced by openapi-typescript) (enum property replaced by openapi-typescript)
+             * @description The event type, always `api_key.created` for this schema. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
             type: "api_key.created";
@@ -158,7 +158,7 @@ export interface components {
         ApiKeyRevokedEvent: {
             id: components["schemas"]["EventId"];
             /**
-             * @description The event type, always `api_key.revoked` for this schema. (enum property replaced by openapi-typescript) (enum property replaced by openapi-typescript)
+             * @description The event type, always `api_key.revoked` for this schema. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
             type: "api_key.revoked";
@@ -206,7 +206,7 @@ export interface components {
         ApiKeyRotatedEvent: {
             id: components["schemas"]["EventId"];
             /**
-             * @description The event type, always `api_key.rotated` for this schema. (enum property replaced by openapi-typescript) (enum property replaced by openapi-typescript)
+             * @description The event type, always `api_key.rotated` for this schema. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
             type: "api_key.rotated";
@@ -360,7 +360,7 @@ export interface components {
         ComplianceViolationEvent: {
             id: components["schemas"]["EventId"];
             /**
-             * @description The event type, always `compliance.violation` for this schema. (enum property replaced by openapi-typescript) (enum property replaced by openapi-typescript)
+             * @description The event type, always `compliance.violation` for this schema. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
             type: "compliance.violation";
@@ -464,7 +464,7 @@ export interface components {
         EmployeeCreatedEvent: {
             id: components["schemas"]["EventId"];
             /**
-             * @description The event type, always `employee.created` for this schema. (enum property replaced by openapi-typescript) (enum property replaced by openapi-typescript)
+             * @description The event type, always `employee.created` for this schema. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
             type: "employee.created";
@@ -514,7 +514,7 @@ export interface components {
         EmployeeDeactivatedEvent: {
             id: components["schemas"]["EventId"];
             /**
-             * @description The event type, always `employee.deactivated` for this schema. (enum property replaced by openapi-typescript) (enum property replaced by openapi-typescript)
+             * @description The event type, always `employee.deactivated` for this schema. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
             type: "employee.deactivated";
@@ -573,7 +573,7 @@ export interface components {
         EmployeeUpdatedEvent: {
             id: components["schemas"]["EventId"];
             /**
-             * @description The event type, always `employee.updated` for this schema. (enum property replaced by openapi-typescript) (enum property replaced by openapi-typescript)
+             * @description The event type, always `employee.updated` for this schema. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
             type: "employee.updated";
@@ -709,7 +709,7 @@ export interface components {
         ExportCompletedEvent: {
             id: components["schemas"]["EventId"];
             /**
-             * @description The event type, always `export.completed` for this schema. (enum property replaced by openapi-typescript) (enum property replaced by openapi-typescript)
+             * @description The event type, always `export.completed` for this schema. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
             type: "export.completed";
@@ -758,7 +758,7 @@ export interface components {
         ExportFailedEvent: {
             id: components["schemas"]["EventId"];
             /**
-             * @description The event type, always `export.failed` for this schema. (enum property replaced by openapi-typescript) (enum property replaced by openapi-typescript)
+             * @description The event type, always `export.failed` for this schema. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
             type: "export.failed";
@@ -884,7 +884,7 @@ export interface components {
         LeaveApprovedEvent: {
             id: components["schemas"]["EventId"];
             /**
-             * @description The event type, always `leave.approved` for this schema. (enum property replaced by openapi-typescript) (enum property replaced by openapi-typescript)
+             * @description The event type, always `leave.approved` for this schema. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
             type: "leave.approved";
@@ -931,7 +931,7 @@ export interface components {
         LeaveCancelledEvent: {
             id: components["schemas"]["EventId"];
             /**
-             * @description The event type, always `leave.cancelled` for this schema. (enum property replaced by openapi-typescript) (enum property replaced by openapi-typescript)
+             * @description The event type, always `leave.cancelled` for this schema. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
             type: "leave.cancelled";
@@ -979,7 +979,7 @@ export interface components {
         LeaveRejectedEvent: {
             id: components["schemas"]["EventId"];
             /**
-             * @description The event type, always `leave.rejected` for this schema. (enum property replaced by openapi-typescript) (enum property replaced by openapi-typescript)
+             * @description The event type, always `leave.rejected` for this schema. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
             type: "leave.rejected";
@@ -1112,7 +1112,7 @@ export interface components {
         LeaveRequestedEvent: {
             id: components["schemas"]["EventId"];
             /**
-             * @description The event type, always `leave.requested` for this schema. (enum property replaced by openapi-typescript) (enum property replaced by openapi-typescript)
+             * @description The event type, always `leave.requested` for this schema. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
             type: "leave.requested";
@@ -1245,7 +1245,7 @@ export interface components {
         OvertimeWarningEvent: {
             id: components["schemas"]["EventId"];
             /**
-             * @description The event type, always `overtime.warning` for this schema. (enum property replaced by openapi-typescript) (enum property replaced by openapi-typescript)
+             * @description The event type, always `overtime.warning` for this schema. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
             type: "overtime.warning";
@@ -1346,7 +1346,7 @@ export interface components {
         ProjectClosedEvent: {
             id: components["schemas"]["EventId"];
             /**
-             * @description The event type, always `project.closed` for this schema. (enum property replaced by openapi-typescript) (enum property replaced by openapi-typescript)
+             * @description The event type, always `project.closed` for this schema. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
             type: "project.closed";
@@ -1395,7 +1395,7 @@ export interface components {
         ProjectCreatedEvent: {
             id: components["schemas"]["EventId"];
             /**
-             * @description The event type, always `project.created` for this schema. (enum property replaced by openapi-typescript) (enum property replaced by openapi-typescript)
+             * @description The event type, always `project.created` for this schema. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
             type: "project.created";
@@ -1450,7 +1450,7 @@ export interface components {
         ProjectReopenedEvent: {
             id: components["schemas"]["EventId"];
             /**
-             * @description The event type, always `project.reopened` for this schema. (enum property replaced by openapi-typescript) (enum property replaced by openapi-typescript)
+             * @description The event type, always `project.reopened` for this schema. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
             type: "project.reopened";
@@ -1507,7 +1507,7 @@ export interface components {
         ProjectUpdatedEvent: {
             id: components["schemas"]["EventId"];
             /**
-             * @description The event type, always `project.updated` for this schema. (enum property replaced by openapi-typescript) (enum property replaced by openapi-typescript)
+             * @description The event type, always `project.updated` for this schema. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
             type: "project.updated";
@@ -1644,7 +1644,7 @@ export interface components {
         SessionApprovedEvent: {
             id: components["schemas"]["EventId"];
             /**
-             * @description The event type, always `session.approved` for this schema. (enum property replaced by openapi-typescript) (enum property replaced by openapi-typescript)
+             * @description The event type, always `session.approved` for this schema. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
             type: "session.approved";
@@ -1693,7 +1693,7 @@ export interface components {
         SessionCreatedEvent: {
             id: components["schemas"]["EventId"];
             /**
-             * @description The event type, always `session.created` for this schema. (enum property replaced by openapi-typescript) (enum property replaced by openapi-typescript)
+             * @description The event type, always `session.created` for this schema. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
             type: "session.created";
@@ -1743,7 +1743,7 @@ export interface components {
         SessionDeletedEvent: {
             id: components["schemas"]["EventId"];
             /**
-             * @description The event type, always `session.deleted` for this schema. (enum property replaced by openapi-typescript) (enum property replaced by openapi-typescript)
+             * @description The event type, always `session.deleted` for this schema. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
             type: "session.deleted";
@@ -1798,7 +1798,7 @@ export interface components {
         SessionRejectedEvent: {
             id: components["schemas"]["EventId"];
             /**
-             * @description The event type, always `session.rejected` for this schema. (enum property replaced by openapi-typescript) (enum property replaced by openapi-typescript)
+             * @description The event type, always `session.rejected` for this schema. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
             type: "session.rejected";
@@ -1856,7 +1856,7 @@ export interface components {
         SessionStartedEvent: {
             id: components["schemas"]["EventId"];
             /**
-             * @description The event type, always `session.started` for this schema. (enum property replaced by openapi-typescript) (enum property replaced by openapi-typescript)
+             * @description The event type, always `session.started` for this schema. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
             type: "session.started";
@@ -1913,7 +1913,7 @@ export interface components {
         SessionStoppedEvent: {
             id: components["schemas"]["EventId"];
             /**
-             * @description The event type, always `session.stopped` for this schema. (enum property replaced by openapi-typescript) (enum property replaced by openapi-typescript)
+             * @description The event type, always `session.stopped` for this schema. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
             type: "session.stopped";
@@ -1963,7 +1963,7 @@ export interface components {
         SessionUpdatedEvent: {
             id: components["schemas"]["EventId"];
             /**
-             * @description The event type, always `session.updated` for this schema. (enum property replaced by openapi-typescript) (enum property replaced by openapi-typescript)
+             * @description The event type, always `session.updated` for this schema. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
             type: "session.updated";
@@ -2038,7 +2038,7 @@ export interface components {
         TaskClosedEvent: {
             id: components["schemas"]["EventId"];
             /**
-             * @description The event type, always `task.closed` for this schema. (enum property replaced by openapi-typescript) (enum property replaced by openapi-typescript)
+             * @description The event type, always `task.closed` for this schema. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
             type: "task.closed";
@@ -2081,7 +2081,7 @@ export interface components {
         TaskCreatedEvent: {
             id: components["schemas"]["EventId"];
             /**
-             * @description The event type, always `task.created` for this schema. (enum property replaced by openapi-typescript) (enum property replaced by openapi-typescript)
+             * @description The event type, always `task.created` for this schema. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
             type: "task.created";
@@ -2136,7 +2136,7 @@ export interface components {
         TaskUpdatedEvent: {
             id: components["schemas"]["EventId"];
             /**
-             * @description The event type, always `task.updated` for this schema. (enum property replaced by openapi-typescript) (enum property replaced by openapi-typescript)
+             * @description The event type, always `task.updated` for this schema. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
             type: "task.updated";
@@ -2179,7 +2179,7 @@ export interface components {
         WebhookTestEvent: {
             id: components["schemas"]["EventId"];
             /**
-             * @description The event type, always `webhook.test` for this schema. (enum property replaced by openapi-typescript) (enum property replaced by openapi-typescript)
+             * @description The event type, always `webhook.test` for this schema. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
             type: "webhook.test";
