@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { newId } from "../src/ids.js";
 import { call, createWorld, type TestServer, useTestServer, type World } from "./support/harness.js";
+import { eventsOf } from "./support/rows.js";
 
 const server = useTestServer();
 
@@ -65,15 +66,6 @@ async function makeTask(
     })
     .execute();
   return id;
-}
-
-async function eventsOf(s: TestServer, world: World) {
-  return s.storage.db
-    .selectFrom("events")
-    .select(["type", "data", "resource_ids", "employee_id"])
-    .where("organization_id", "=", world.organizationId)
-    .orderBy("id")
-    .execute();
 }
 
 async function sessionCount(s: TestServer, world: World): Promise<number> {

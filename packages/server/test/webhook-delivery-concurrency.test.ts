@@ -148,7 +148,3 @@ describe.skipIf(!onPostgres)("two dispatchers on one PostgreSQL", () => {
     expect((lookups[0] ?? 0) + (lookups[1] ?? 0)).toBe(EVENTS * 2);
   }, 30_000);
 });
-
-describe.skipIf(onPostgres)("two dispatchers on one database", () => {
-  it.skip("runs on PostgreSQL only: PGlite is embedded in one process, which runs one dispatcher", () => {});
-});

@@ -137,7 +137,7 @@ describe("timecard exports create", () => {
       "/dev/null",
     ]);
     expect(run.code, run.stdout.toString()).toBe(0);
-    expect(run.stdout.toString()).toContain(`\r${progressBar(100, "completed")}`);
+    expect(run.stdout.toString()).toContain("\r[##############################] 100%  completed");
     expect(await readFile(file, "utf8")).toContain("<OsobniCislo>00042</OsobniCislo>");
   });
 
