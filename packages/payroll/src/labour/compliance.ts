@@ -1,4 +1,4 @@
-import { overtimeLimits, settlementPeriod } from "./overtime.js";
+import { overtimeLimits, overtimeStatus, settlementPeriod } from "./overtime.js";
 import {
   CZ_MAX_AVERAGE_WEEKLY_OVERTIME_HOURS,
   CZ_MAX_WEEKLY_ORDERED_OVERTIME_HOURS,
@@ -19,7 +19,14 @@ import type {
   WorkPiece,
   WorkSession,
 } from "./types.js";
-import { dateOfDayNumber, dayNumberOf, isoWeekdayOf, localDayNumber, offsetAt, zonedSecond } from "./zoned-time.js";
+import {
+  dateOfDayNumber,
+  dayNumberOf,
+  isoWeekdayOf,
+  localDateTimeOf,
+  localDayNumber,
+  zonedSecond,
+} from "./zoned-time.js";
 
 /** What `checkCompliance` reads: one employee's completed work and the organization's rules. */
 export interface ComplianceInput {
@@ -500,6 +507,8 @@ function checkYears(context: Context, pieces: readonly WorkPiece[]): void {
   const years = groupBy(pieces, (p) => p.date.slice(0, 4));
   for (const [year, own] of years) {
     const overtime = total(own, "overtimeSeconds");
+    const status = overtimeStatus(overtime, cap, warning);
+    if (status === "ok") continue;
     const start = zonedSecond(dayNumberOf(`${year}-01-01`), 0, zone);
     const end = zonedSecond(dayNumberOf(`${Number(year) + 1}-01-01`), 0, zone);
     const name = context.employee.name;
@@ -513,7 +522,8 @@ function checkYears(context: Context, pieces: readonly WorkPiece[]): void {
       threshold_seconds: threshold,
       cap_seconds: cap,
     });
-    if (overtime > 0 && overtime >= warning) {
+    // An exceeded year has reached the warning threshold too (unless a ratio above 1 puts it past the cap).
+    if (overtime >= warning) {
       const sessionId = reaching(own, warning, "overtimeSeconds");
       add(
         context,
@@ -527,7 +537,7 @@ function checkYears(context: Context, pieces: readonly WorkPiece[]): void {
         data("yearly_approaching", warning),
       );
     }
-    if (overtime > cap) {
+    if (status === "exceeded") {
       const sessionId = crossing(own, cap, "overtimeSeconds");
       add(
         context,
@@ -566,12 +576,8 @@ function longDate(day: number, withYear = true): string {
 
 /** `6 October 2026 at 23:30` in local time; without the year when `after` is in the same year. */
 function when(second: number, zone: string, after?: number): string {
-  const local = second + offsetAt(zone, second);
-  const day = Math.floor(local / DAY);
-  const minutes = Math.floor((local - day * DAY) / 60);
-  const time = `${String(Math.floor(minutes / 60)).padStart(2, "0")}:${String(minutes % 60).padStart(2, "0")}`;
-  const sameYear =
-    after !== undefined &&
-    dateOfDayNumber(day).slice(0, 4) === dateOfDayNumber(localDayNumber(after, zone)).slice(0, 4);
+  const { date, time } = localDateTimeOf(new Date(second * 1000), zone);
+  const day = dayNumberOf(date);
+  const sameYear = after !== undefined && date.slice(0, 4) === dateOfDayNumber(localDayNumber(after, zone)).slice(0, 4);
   return `${longDate(day, !sameYear)} at ${time}`;
 }
