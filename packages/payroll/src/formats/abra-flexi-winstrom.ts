@@ -23,7 +23,7 @@
 import type { PayrollEmployee, PayrollExportInput, PayrollFormatter } from "../formatter.js";
 import type { LeaveType } from "../labour/types.js";
 import { czechMonthFigures, leaveRuns, monthParts } from "./money-s3-dochazka.js";
-import { decimalHours, eachEmployee, element, encodeXml, xmlComment } from "./xml-writer.js";
+import { decimalHours, element, encodeXml, xmlComment } from "./xml-writer.js";
 
 /** The payroll component codes (cisMzdSloz) the file refers to, by what they stand for. */
 export const FLEXI_CODES = {
@@ -137,7 +137,7 @@ export const abraFlexiWinstrom: PayrollFormatter = {
   columnsConfigurable: false,
   async *format(input) {
     yield encodeXml(`<?xml version="1.0" encoding="UTF-8"?>\n<winstrom version="1.0">\n`, "utf-8");
-    for await (const employee of eachEmployee(input.employees)) yield encodeXml(employeeXml(employee, input), "utf-8");
+    for await (const employee of input.employees) yield encodeXml(employeeXml(employee, input), "utf-8");
     yield encodeXml("</winstrom>\n", "utf-8");
   },
 };

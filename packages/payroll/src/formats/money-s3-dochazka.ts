@@ -19,16 +19,7 @@
 import type { PayrollEmployee, PayrollEmployeeIdentity, PayrollExportInput, PayrollFormatter } from "../formatter.js";
 import { dayKind } from "../labour/holidays.js";
 import type { Country, LeaveDay, LeaveType, WorkPiece } from "../labour/types.js";
-import {
-  decimalDays,
-  decimalHours,
-  eachEmployee,
-  element,
-  encodeXml,
-  xmlComment,
-  xmlDeclaration,
-  xmlEncodingOf,
-} from "./xml-writer.js";
+import { decimalDays, decimalHours, element, encodeXml, xmlComment, xmlDeclaration } from "./xml-writer.js";
 
 /** The day of the week of a `YYYY-MM-DD` date, 0 = Sunday … 6 = Saturday. */
 export function weekdayOf(date: string): number {
@@ -313,13 +304,13 @@ export const moneyS3Dochazka: PayrollFormatter = {
       : `Money S3 attendance needs a payroll number (OsobniCislo) of exactly 5 characters; "${employee.payrollNumber}" has ${length}.`;
   },
   async *format(input) {
-    const encoding = xmlEncodingOf(input.options, "utf-8");
+    const encoding = input.options.encoding ?? "utf-8";
     const { year, month } = monthParts(input.month);
     yield encodeXml(
       `${xmlDeclaration(encoding)}<MoneyData>\n  <Obdobi>${element("Mesic", month)}${element("Rok", year)}</Obdobi>\n  <SeznamZamestnancu>\n`,
       encoding,
     );
-    for await (const employee of eachEmployee(input.employees)) yield encodeXml(employeeXml(employee, input), encoding);
+    for await (const employee of input.employees) yield encodeXml(employeeXml(employee, input), encoding);
     yield encodeXml("  </SeznamZamestnancu>\n</MoneyData>\n", encoding);
   },
 };

@@ -13,15 +13,7 @@
 import type { PayrollEmployee, PayrollEmployeeIdentity, PayrollExportInput, PayrollFormatter } from "../formatter.js";
 import type { LeaveType } from "../labour/types.js";
 import { czechMonthFigures, leaveRuns, monthParts, workedSecondsOn } from "./money-s3-dochazka.js";
-import {
-  decimalDays,
-  decimalHours,
-  eachEmployee,
-  element,
-  encodeXml,
-  xmlDeclaration,
-  xmlEncodingOf,
-} from "./xml-writer.js";
+import { decimalDays, decimalHours, element, encodeXml, xmlDeclaration } from "./xml-writer.js";
 
 // __Mzda.xsd, nepritomnostNovaType/Druh: 1 Dovolená, 2 Proplacená dovolená, 3 Dny na zotavenou
 // (sick days), 4 Paragraf (excused obstacles to work, § 191–206 ZP), 5 Neplacené volno,
@@ -159,9 +151,9 @@ export const moneyS3Mzdy: PayrollFormatter = {
       : `Money S3 needs a payroll number (OsCislo) of at most 10 characters; "${employee.payrollNumber}" has ${length}.`;
   },
   async *format(input) {
-    const encoding = xmlEncodingOf(input.options, "utf-8");
+    const encoding = input.options.encoding ?? "utf-8";
     yield encodeXml(`${xmlDeclaration(encoding)}<MoneyData>\n  <SeznamNovychMezd>\n`, encoding);
-    for await (const employee of eachEmployee(input.employees)) yield encodeXml(mzdaXml(employee, input), encoding);
+    for await (const employee of input.employees) yield encodeXml(mzdaXml(employee, input), encoding);
     yield encodeXml("  </SeznamNovychMezd>\n</MoneyData>\n", encoding);
   },
 };

@@ -30,7 +30,7 @@ import type { PayrollEmployee, PayrollExportInput, PayrollFormatter } from "../f
 import { dayKind } from "../labour/holidays.js";
 import type { LeaveType } from "../labour/types.js";
 import { leaveRuns, monthParts } from "./money-s3-dochazka.js";
-import { eachEmployee, element, encodeXml, escapeXml, hoursMinutes, xmlComment } from "./xml-writer.js";
+import { element, encodeXml, escapeXml, hoursMinutes, xmlComment } from "./xml-writer.js";
 
 /** The namespace of the `dochazky_zamestnancu` root (low confidence, see the file comment). */
 export const PAMICA_NAMESPACE = "http://www.stormware.cz/schema/pamica/dochazka.xsd";
@@ -120,8 +120,7 @@ export const pamicaDochazka: PayrollFormatter = {
       `<?xml version="1.0" encoding="windows-1250"?>\n<dochazky_zamestnancu version="1.0" xmlns="${escapeXml(PAMICA_NAMESPACE, { attribute: true })}">\n  ${xmlComment(input.organization.name)}\n`,
       "windows-1250",
     );
-    for await (const employee of eachEmployee(input.employees))
-      yield encodeXml(employeeXml(employee, input), "windows-1250");
+    for await (const employee of input.employees) yield encodeXml(employeeXml(employee, input), "windows-1250");
     yield encodeXml("</dochazky_zamestnancu>\n", "windows-1250");
   },
 };

@@ -57,11 +57,6 @@ export function element(name: string, value: string | number): string {
   return `<${name}>${typeof value === "number" ? value : escapeXml(value)}</${name}>`;
 }
 
-/** `<name>value</name>`, or nothing when the value is `null` or `undefined`. */
-export function optionalElement(name: string, value: string | number | null | undefined): string {
-  return value === null || value === undefined ? "" : element(name, value);
-}
-
 /** The XML declaration naming the encoding the bytes are in. */
 export function xmlDeclaration(encoding: XmlEncoding): string {
   return `<?xml version="1.0" encoding="${encoding === "utf-8" ? "UTF-8" : "windows-1250"}"?>\n`;
@@ -120,14 +115,4 @@ export function encodeXml(text: string, encoding: XmlEncoding): Uint8Array {
     fitsWindows1250(char) ? char : `&#x${(char.codePointAt(0) as number).toString(16).toUpperCase()};`,
   );
   return encodeText(safe, "windows-1250" satisfies TextEncoding);
-}
-
-/** Reads the employees of an export one at a time, whether they come as an array or a stream. */
-export async function* eachEmployee<T>(employees: Iterable<T> | AsyncIterable<T>): AsyncGenerator<T> {
-  yield* employees;
-}
-
-/** The encoding an export asked for, or the format's own. */
-export function xmlEncodingOf(options: { readonly encoding?: XmlEncoding }, fallback: XmlEncoding): XmlEncoding {
-  return options.encoding ?? fallback;
 }
