@@ -1,41 +1,41 @@
+import { defaultLabourRules, type LabourRules } from "@timecard/payroll";
 import { newId } from "../ids.js";
 import type { OrganizationSettings } from "../storage/schema.js";
 import type { Db, Role } from "./actor.js";
 import { createKeySecret, describeSecret, type KeyMode } from "./api-key-secret.js";
 
-/** The labour-law defaults of each country (cited in the spec's organization settings). */
+/** An organization's working-time settings, as stored, from the labour engine's rules. */
+function settingsOf(rules: LabourRules, leave: OrganizationSettings["leave"]): OrganizationSettings {
+  return {
+    weekly_hours_norm: rules.weeklyHoursNorm,
+    daily_hours_norm: rules.dailyHoursNorm,
+    settlement_period_months: rules.settlementPeriodMonths,
+    night_start: rules.nightStart,
+    night_end: rules.nightEnd,
+    overtime: {
+      weekly_threshold_hours: rules.overtime.weeklyThresholdHours,
+      yearly_cap_hours: rules.overtime.yearlyCapHours,
+      yearly_warning_ratio: rules.overtime.yearlyWarningRatio,
+    },
+    leave,
+  };
+}
+
+const PL = defaultLabourRules("PL");
+const CZ = defaultLabourRules("CZ");
+
+/**
+ * The labour-law defaults of each country (cited in the spec's organization settings): the
+ * working-time rules are the labour engine's (`defaultLabourRules` of @timecard/payroll), leave
+ * is counted here: PL Kodeks pracy art. 154 (20 or 26 days) and art. 167² (4 on demand), CZ
+ * zákoník práce § 213 (4 weeks).
+ */
 export const COUNTRY_DEFAULTS: Record<
   "PL" | "CZ",
   { timeZone: string; currency: "PLN" | "CZK"; settings: OrganizationSettings }
 > = {
-  PL: {
-    timeZone: "Europe/Warsaw",
-    currency: "PLN",
-    settings: {
-      // Kodeks pracy art. 129 (8 h a day, 40 h a week), art. 151 §3 (150 h a year), art. 154 (20 or 26 days), art. 167² (4 on demand).
-      weekly_hours_norm: 40,
-      daily_hours_norm: 8,
-      settlement_period_months: 1,
-      night_start: "22:00",
-      night_end: "06:00",
-      overtime: { weekly_threshold_hours: 40, yearly_cap_hours: 150, yearly_warning_ratio: 0.8 },
-      leave: { annual_days: 26, on_demand_days: 4 },
-    },
-  },
-  CZ: {
-    timeZone: "Europe/Prague",
-    currency: "CZK",
-    settings: {
-      // zákoník práce § 79 (40 h a week), § 93 (150 h ordered overtime a year), § 213 (4 weeks of leave), § 78 (night 22–6).
-      weekly_hours_norm: 40,
-      daily_hours_norm: 8,
-      settlement_period_months: 1,
-      night_start: "22:00",
-      night_end: "06:00",
-      overtime: { weekly_threshold_hours: 40, yearly_cap_hours: 150, yearly_warning_ratio: 0.8 },
-      leave: { annual_days: 20, on_demand_days: 0 },
-    },
-  },
+  PL: { timeZone: PL.timeZone, currency: "PLN", settings: settingsOf(PL, { annual_days: 26, on_demand_days: 4 }) },
+  CZ: { timeZone: CZ.timeZone, currency: "CZK", settings: settingsOf(CZ, { annual_days: 20, on_demand_days: 0 }) },
 };
 
 /** A new organization's first details. */

@@ -1,21 +1,19 @@
-import { type Country, isPublicHoliday } from "../holidays.js";
+import { addDays, dayKind, defaultLabourRules, expandLeave, localDateOf } from "@timecard/payroll";
+import type { Country } from "../holidays.js";
 
-// Calendar dates are `YYYY-MM-DD` strings throughout (as the database returns them); they are
-// compared as strings and stepped through in UTC, so no time zone can shift a day.
+// Calendar dates are `YYYY-MM-DD` strings throughout (as the database returns them), compared as
+// strings. Stepping days, local dates and which days are leave days come from the labour engine
+// of @timecard/payroll, so leave balances count leave exactly as reports and exports do.
+
+export { addDays };
+
+/** The calendar date (`YYYY-MM-DD`) of `instant` in `timeZone`. */
+export const localDate: (instant: Date, timeZone: string) => string = localDateOf;
 
 const DAY_MS = 86_400_000;
 
 function toUtc(date: string): number {
   return Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10)));
-}
-
-function fromUtc(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10);
-}
-
-/** `date` moved by `days` calendar days. */
-export function addDays(date: string, days: number): string {
-  return fromUtc(toUtc(date) + days * DAY_MS);
 }
 
 /** Calendar days from `from` to `to`, both inclusive (0 when `to` is before `from`). */
@@ -28,32 +26,9 @@ export function earlierDate(a: string, b: string): string {
   return b < a ? b : a;
 }
 
-/** The later of two dates. */
-export function laterDate(a: string, b: string): string {
-  return b > a ? b : a;
-}
-
-/** Whether `date` is a Saturday or a Sunday. */
-export function isWeekend(date: string): boolean {
-  const weekday = new Date(toUtc(date)).getUTCDay();
-  return weekday === 0 || weekday === 6;
-}
-
 /** Whether `date` is a working day in `country`: not a weekend day and not a public holiday. */
 export function isWorkingDay(country: Country, date: string): boolean {
-  return !isWeekend(date) && !isPublicHoliday(country, date);
-}
-
-/** The calendar date (`YYYY-MM-DD`) of `instant` in `timeZone`. */
-export function localDate(instant: Date, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat("en-CA", {
-    timeZone,
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-  }).formatToParts(instant);
-  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? "";
-  return `${part("year")}-${part("month")}-${part("day")}`;
+  return dayKind(date, country) === "working";
 }
 
 /** A period of leave: whole days from `start` to `end` (inclusive), maybe half days at either end. */
@@ -83,15 +58,25 @@ export function workingDays(
   period: LeavePeriod,
   within?: { readonly from: string; readonly to: string },
 ): number {
-  const from = within ? laterDate(within.from, period.start) : period.start;
-  const to = within ? earlierDate(within.to, period.end) : period.end;
-  let halves = 0;
-  for (let day = from; day <= to; day = addDays(day, 1)) {
-    if (!isWorkingDay(country, day)) continue;
-    const half = (day === period.start && period.halfDayStart) || (day === period.end && period.halfDayEnd);
-    halves += half ? 1 : 2;
+  const leave = { employeeId: "", type: "vacation" as const, startDate: period.start, endDate: period.end };
+  const days = expandLeave(
+    { ...leave, halfDayStart: period.halfDayStart, halfDayEnd: period.halfDayEnd },
+    rulesOf(country),
+    within,
+  );
+  return days.reduce((sum, day) => sum + day.days, 0);
+}
+
+const rulesByCountry = new Map<Country, ReturnType<typeof defaultLabourRules>>();
+
+/** The country's rules, made once: only the calendar matters to which days are leave days. */
+function rulesOf(country: Country) {
+  let rules = rulesByCountry.get(country);
+  if (!rules) {
+    rules = defaultLabourRules(country);
+    rulesByCountry.set(country, rules);
   }
-  return halves / 2;
+  return rules;
 }
 
 /** The calendar years a period touches, in order. */
