@@ -304,7 +304,11 @@ if (process.argv[2] === "--child") {
     ["1k", small],
     ["10k", large],
   ]) {
-    for (const [name, message] of Object.entries(result.failures)) console.log(`${size}: ${name} failed: ${message}`);
+    for (const [name, message] of Object.entries(result.failures)) {
+      // A format that throws is a bug, not a figure: the bench fails.
+      console.log(`${size}: ${name} failed: ${message}`);
+      process.exitCode = 1;
+    }
   }
   const rss = large.peakRssKb / small.peakRssKb;
   const heap = large.peakHeap / small.peakHeap;

@@ -86,20 +86,20 @@ export async function exportMonth(options: {
   const from = new Date(Date.UTC(year, month - 1, 1) - 86_400_000).toISOString();
   const to = new Date(Date.UTC(year, month, 1) + 86_400_000).toISOString();
 
-  const employees: PayrollEmployee[] = [];
-  for await (const employee of timecard.employees.list({ status: "active" })) {
-    const sessions = [];
-    for await (const s of timecard.sessions.list({
-      employee_id: employee.id,
-      from,
-      to,
-      status: "completed",
-      approval_status: "approved",
-    })) {
-      if (!s.ended_at) continue;
-      sessions.push({
+  // The month's approved sessions of everyone, in one paginated list, by employee.
+  const byEmployee = new Map<string, PayrollEmployee["sessions"][number][]>();
+  for await (const s of timecard.sessions.list({
+    from,
+    to,
+    status: "completed",
+    approval_status: "approved",
+    limit: 100,
+  })) {
+    if (!s.ended_at) continue;
+    byEmployee.set(s.employee_id, [
+      ...(byEmployee.get(s.employee_id) ?? []),
+      {
         id: s.id,
-        employeeId: employee.id,
         projectId: s.project_id,
         projectName: null,
         taskId: s.task_id,
@@ -107,9 +107,17 @@ export async function exportMonth(options: {
         startedAt: new Date(s.started_at),
         endedAt: new Date(s.ended_at),
         note: s.note,
-      });
-    }
-    const pieces = splitWork(sessions, rules).filter((p) => p.date.startsWith(options.month));
+      },
+    ]);
+  }
+
+  const employees: PayrollEmployee[] = [];
+  for await (const employee of timecard.employees.list({ status: "active" })) {
+    const sessions = (byEmployee.get(employee.id) ?? []).sort((a, b) => a.startedAt.getTime() - b.startedAt.getTime());
+    const pieces = splitWork(
+      sessions.map((s) => ({ ...s, employeeId: employee.id })),
+      rules,
+    ).filter((p) => p.date.startsWith(options.month));
     if (pieces.length === 0) continue;
     employees.push({
       id: employee.id,

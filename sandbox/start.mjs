@@ -123,13 +123,14 @@ async function startSandbox() {
   const cacheFile = join(CACHE, `pglite-${hashOf(SERVER_DIST)}.tar`);
   storage = await server.openSandboxStorage({ cacheFile });
   if (!storage.fromCache) removeOtherCaches(cacheFile);
+  const config = server.loadServerConfig({
+    TIMECARD_SANDBOX: "true",
+    HOST: values.host,
+    PORT: serverPort,
+    LOG_LEVEL: values.verbose ? "info" : "error",
+  });
   running = await server.startServer({
-    config: server.loadServerConfig({
-      TIMECARD_SANDBOX: "true",
-      HOST: values.host,
-      PORT: serverPort,
-      LOG_LEVEL: values.verbose ? "info" : "error",
-    }),
+    config,
     storage,
     signals: [],
   });
@@ -145,7 +146,7 @@ async function startSandbox() {
     `  ${direct}  the server directly, without validation (for load tests)`,
     `  Seed ${server.SEED_VERSION}: October 2026 of two organizations, with a few sessions running now.`,
     "  Reset it: POST /v1/sandbox/reset with an admin key. Keys below allow 10,000 requests an hour.",
-    "  Webhooks: endpoints may point at localhost, retries come after 5 s, 15 s, 30 s, 1 min and 2 min;",
+    `  Webhooks: endpoints may point at localhost, retries come after ${config.webhooks.retryScheduleSeconds.map(duration).join(", ")};`,
     "  POST /v1/sandbox/trigger sends any event type (or run examples/webhook-receiver.ts).",
     `  OAuth in a browser: open ${direct}/oauth/authorize?… (Prism's proxy follows redirects, so the`,
     "  authorization page and its 302 must be reached directly; the token endpoint works on both ports).",
@@ -167,6 +168,12 @@ async function startSandbox() {
     "Press Ctrl+C to stop.",
   );
   console.log(lines.join("\n"));
+}
+
+/** Seconds as people read them: `5 s`, `2 min`, `1 h`. */
+function duration(seconds) {
+  if (seconds % 3600 === 0) return `${seconds / 3600} h`;
+  return seconds % 60 === 0 ? `${seconds / 60} min` : `${seconds} s`;
 }
 
 function hashOf(file) {

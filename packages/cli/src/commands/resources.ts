@@ -7,8 +7,6 @@ import type { COMMAND_GROUPS } from "../generated/groups.js";
 import { hasColor, human, json } from "../output.js";
 import { extendGroup } from "./group-extras.js";
 
-export { flagOf } from "../flags.js";
-
 /** One resource group of the generated table. */
 export type CommandGroup = (typeof COMMAND_GROUPS)[number];
 
