@@ -1,10 +1,10 @@
 import type { components } from "@timecard/sdk";
 import { ApiProblem, type FieldError, forbidden, invalidState } from "../errors.js";
-import { type Page, toPage } from "../http/cursor.js";
+import { decodeTimeCursor, type Page, toPage } from "../http/cursor.js";
 import { newId } from "../ids.js";
 import type { ActivityRow } from "../storage/schema.js";
 import { type DomainContext, inTransaction } from "./actor.js";
-import { assertRange, decodeTimeCursor, findSession, listScope, lockSessionForWrite } from "./sessions.js";
+import { assertRange, findSession, listScope, lockSessionForWrite } from "./sessions.js";
 
 type Activity = components["schemas"]["Activity"];
 type ActivityBatch = components["schemas"]["ActivityBatch"];

@@ -2,7 +2,7 @@ import { type ComplianceFinding, checkCompliance, complianceHistoryStart } from 
 import type { components } from "@timecard/sdk";
 import type { FastifyBaseLogger } from "fastify";
 import { forbidden, invalidState, notFound } from "../errors.js";
-import { type Page, toPage } from "../http/cursor.js";
+import { decodeTimeCursor, newestFirstAfter, type Page, toPage } from "../http/cursor.js";
 import { newId } from "../ids.js";
 import type { ComplianceAlertRow } from "../storage/schema.js";
 import { type Db, type DomainContext, inTransaction } from "./actor.js";
@@ -10,7 +10,7 @@ import { recordChange } from "./audit.js";
 import { recordEvent } from "./events.js";
 import { addDays, localDate } from "./leave/working-days.js";
 import { labourRulesOf, loadOrganization, loadSessions, toWorkSessions } from "./reports.js";
-import { assertRange, decodeTimeCursor, listScope, maySeeEmployee } from "./sessions.js";
+import { assertRange, listScope, maySeeEmployee } from "./sessions.js";
 
 type ComplianceAlert = components["schemas"]["ComplianceAlert"];
 type OvertimeWarning = components["schemas"]["OvertimeWarning"];
@@ -315,10 +315,7 @@ export async function listComplianceAlerts(
   if (query.to) q = q.where("period_start", "<", new Date(query.to));
   if (query.acknowledged === true) q = q.where("acknowledged_at", "is not", null);
   if (query.acknowledged === false) q = q.where("acknowledged_at", "is", null);
-  if (after) {
-    const [at, id] = after;
-    q = q.where((eb) => eb.or([eb("created_at", "<", at), eb.and([eb("created_at", "=", at), eb("id", "<", id)])]));
-  }
+  if (after) q = q.where(newestFirstAfter(after));
   const rows = await q
     .orderBy("created_at", "desc")
     .orderBy("id", "desc")

@@ -1,7 +1,7 @@
 import type { components } from "@timecard/sdk";
 import { type ExpressionBuilder, sql } from "kysely";
-import { ApiProblem, invalidField, notFound } from "../errors.js";
-import { decodeCursor, type Page, toPage } from "../http/cursor.js";
+import { invalidField, notFound } from "../errors.js";
+import { decodeTimeCursor, newestFirstAfter, type Page, toPage } from "../http/cursor.js";
 import type { Database, EventRow } from "../storage/schema.js";
 import type { DomainContext } from "./actor.js";
 
@@ -99,7 +99,7 @@ export async function listEvents(
   },
 ): Promise<Page<Event>> {
   const limit = query.limit ?? 25;
-  const after = decodeCursor(query.cursor);
+  const after = decodeTimeCursor(query.cursor);
   const from = query.from === undefined ? undefined : new Date(query.from);
   const to = query.to === undefined ? undefined : new Date(query.to);
   if (from && to && from.getTime() > to.getTime()) throw invalidField("query.from", "must not be after `to`");
@@ -111,20 +111,7 @@ export async function listEvents(
   if (query.resource_id) {
     q = q.where(sql<boolean>`${sql.ref("resource_ids")} @> ${JSON.stringify([query.resource_id])}::jsonb`);
   }
-  if (after) {
-    const [at, id] = after;
-    const atDate = new Date(at);
-    if (Number.isNaN(atDate.getTime())) {
-      throw new ApiProblem(
-        400,
-        "invalid_cursor",
-        "The cursor is not one this API issued: pass `next_cursor` unchanged.",
-      );
-    }
-    q = q.where((eb) =>
-      eb.or([eb("created_at", "<", atDate), eb.and([eb("created_at", "=", atDate), eb("id", "<", id)])]),
-    );
-  }
+  if (after) q = q.where(newestFirstAfter(after));
   const rows = await q
     .orderBy("created_at", "desc")
     .orderBy("id", "desc")

@@ -1,6 +1,6 @@
 import type { components } from "@timecard/sdk";
 import { ApiProblem, type FieldError, forbidden, invalidField, invalidState, notFound } from "../errors.js";
-import { type CursorPosition, decodeCursor, type Page, toPage } from "../http/cursor.js";
+import { decodeTimeCursor, newestFirstAfter, type Page, toPage } from "../http/cursor.js";
 import { newId } from "../ids.js";
 import type { EmployeeRow, ProjectRow, SessionRow, TaskRow } from "../storage/schema.js";
 import { type DomainContext, inTransaction } from "./actor.js";
@@ -702,21 +702,6 @@ export function assertRange(from: string | undefined, to: string | undefined) {
   }
 }
 
-/** A cursor position whose sort value is a timestamp; `400 invalid_cursor` otherwise. */
-export function decodeTimeCursor(cursor: string | undefined): [Date, string] | undefined {
-  const after: CursorPosition | undefined = decodeCursor(cursor);
-  if (!after) return undefined;
-  const at = new Date(after[0]);
-  if (Number.isNaN(at.getTime())) {
-    throw new ApiProblem(
-      400,
-      "invalid_cursor",
-      "The cursor is not one this API issued: pass `next_cursor` from the previous page unchanged.",
-    );
-  }
-  return [at, after[1]];
-}
-
 /** Lists the sessions the caller may see, newest first by `started_at`. */
 export async function listSessions(
   ctx: DomainContext,
@@ -746,10 +731,7 @@ export async function listSessions(
   if (query.status === "running") q = q.where("ended_at", "is", null);
   if (query.status === "completed") q = q.where("ended_at", "is not", null);
   if (query.approval_status) q = q.where("approval_status", "=", query.approval_status);
-  if (after) {
-    const [at, id] = after;
-    q = q.where((eb) => eb.or([eb("started_at", "<", at), eb.and([eb("started_at", "=", at), eb("id", "<", id)])]));
-  }
+  if (after) q = q.where(newestFirstAfter(after, "started_at"));
   const rows = await q
     .orderBy("started_at", "desc")
     .orderBy("id", "desc")

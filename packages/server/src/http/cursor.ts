@@ -1,3 +1,4 @@
+import { type RawBuilder, type SqlBool, sql } from "kysely";
 import { ApiProblem } from "../errors.js";
 
 // Cursors are opaque to clients: base64url of the sort key of the last item of the page.
@@ -27,6 +28,39 @@ export function decodeCursor(cursor: string | undefined): CursorPosition | undef
     "invalid_cursor",
     "The cursor is not one this API issued: pass `next_cursor` from the previous page unchanged.",
   );
+}
+
+/** A cursor position whose sort value is a timestamp; `400 invalid_cursor` otherwise. */
+export function decodeTimeCursor(cursor: string | undefined): [Date, string] | undefined {
+  const after = decodeCursor(cursor);
+  if (!after) return undefined;
+  const at = new Date(after[0]);
+  if (Number.isNaN(at.getTime())) {
+    throw new ApiProblem(
+      400,
+      "invalid_cursor",
+      "The cursor is not one this API issued: pass `next_cursor` from the previous page unchanged.",
+    );
+  }
+  return [at, after[1]];
+}
+
+/**
+ * The keyset condition of a list ordered by `column desc, id desc`: the rows after `[at, id]`,
+ * written as a row comparison (`(column, id) < (at, id)`), which Postgres evaluates lexicographically.
+ *
+ * @example
+ * ```ts
+ * const after = decodeTimeCursor(query.cursor);
+ * if (after) q = q.where(newestFirstAfter(after));
+ * const rows = await q.orderBy("created_at", "desc").orderBy("id", "desc").limit(limit + 1).execute();
+ * ```
+ */
+export function newestFirstAfter(
+  [at, id]: readonly [Date, string],
+  column: "created_at" | "started_at" = "created_at",
+): RawBuilder<SqlBool> {
+  return sql<SqlBool>`(${sql.ref(column)}, ${sql.ref("id")}) < (${at}, ${id})`;
 }
 
 /** A page of a list, as every list operation answers it. */

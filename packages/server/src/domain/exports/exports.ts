@@ -2,13 +2,13 @@ import { type ExportOptions, resolveOptions } from "@timecard/payroll";
 import type { components } from "@timecard/sdk";
 import { sql } from "kysely";
 import { ApiProblem, invalidField, invalidState, notFound } from "../../errors.js";
-import { type Page, toPage } from "../../http/cursor.js";
+import { decodeTimeCursor, newestFirstAfter, type Page, toPage } from "../../http/cursor.js";
 import { newId } from "../../ids.js";
 import type { ExportRow } from "../../storage/schema.js";
 import { type DomainContext, inTransaction } from "../actor.js";
 import { recordChange } from "../audit.js";
 import { localDate } from "../leave/working-days.js";
-import { decodeTimeCursor } from "../sessions.js";
+import { isUniqueViolation } from "../projects.js";
 import { EXPORT_FORMATS } from "./formats.js";
 
 type Export = components["schemas"]["Export"];
@@ -138,9 +138,7 @@ export async function createExport(ctx: DomainContext, body: ExportCreate): Prom
         .returning(EXPORT_COLUMNS)
         .executeTakeFirstOrThrow();
     } catch (error) {
-      const e = error as { code?: string; message?: string };
-      if (e.code === "23505" || e.message?.includes("exports_one_active"))
-        throw activeConflict(body.format, body.month);
+      if (isUniqueViolation(error, "exports_one_active")) throw activeConflict(body.format, body.month);
       throw error;
     }
     await recordChange(tx, { action: "export.created", resourceType: "export", resourceId: row.id });
@@ -196,10 +194,7 @@ export async function listExports(
   if (query.status) q = q.where("status", "=", query.status);
   if (query.format) q = q.where("format", "=", query.format);
   if (query.month) q = q.where("month", "=", query.month);
-  if (after) {
-    const [at, id] = after;
-    q = q.where((eb) => eb.or([eb("created_at", "<", at), eb.and([eb("created_at", "=", at), eb("id", "<", id)])]));
-  }
+  if (after) q = q.where(newestFirstAfter(after));
   const rows = await q
     .orderBy("created_at", "desc")
     .orderBy("id", "desc")
