@@ -31,7 +31,8 @@ import type {
   PayrollFormatter,
   PayrollSession,
 } from "../formatter.js";
-import type { WorkPiece } from "../labour/types.js";
+import { sumHours } from "../labour/split-work.js";
+import type { HoursSplit, WorkPiece } from "../labour/types.js";
 import { localDateTime, pad, zonedIso } from "./clock-events.js";
 import {
   assertEncodable,
@@ -182,7 +183,8 @@ async function* writeCustom(input: PayrollExportInput): AsyncGenerator<Uint8Arra
     const names = namesOf(employee.sessions);
     let text = "";
     for (const group of groups) {
-      const cells = columns.map((column) => cell(column, group, employee, names, input, o.rows, dialect));
+      const totals = sumHours(group.pieces);
+      const cells = columns.map((column) => cell(column, group, totals, employee, names, input, o.rows, dialect));
       text += csvLine(cells, dialect, true);
     }
     yield encodeCsv(text, dialect.encoding);
@@ -264,23 +266,17 @@ function groupRows(
   return list;
 }
 
-function sum(pieces: readonly WorkPiece[], key: keyof WorkPiece & `${string}Seconds`): number {
-  let total = 0;
-  for (const piece of pieces) total += piece[key];
-  return total;
-}
-
 function cell(
   column: ExportColumn,
   group: Group,
+  totals: HoursSplit,
   employee: PayrollEmployee,
   names: Map<string, string | null>,
   input: PayrollExportInput,
   rows: (typeof ROWS)[number],
   dialect: CsvDialect,
 ): CsvCell {
-  const hours = (key: keyof WorkPiece & `${string}Seconds`): CsvCell =>
-    num(formatHours(sum(group.pieces, key), dialect.decimalSeparator));
+  const hours = (key: keyof HoursSplit): CsvCell => num(formatHours(totals[key], dialect.decimalSeparator));
   const session = group.session;
   switch (column) {
     case "employee_id":

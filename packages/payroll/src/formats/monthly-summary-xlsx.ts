@@ -11,6 +11,7 @@
 // Office's own System.IO.Packaging writes [Content_Types].xml last too.
 
 import type { PayrollEmployee, PayrollExportInput, PayrollFormatter } from "../formatter.js";
+import { sumHours } from "../labour/split-work.js";
 import type { WorkPiece } from "../labour/types.js";
 import { hoursNumber } from "./csv.js";
 import { createDeflater, createZipWriter } from "./zip.js";
@@ -139,30 +140,18 @@ function headerRow(labels: readonly string[]): string {
 
 const hours = (seconds: number): Cell => ({ number: hoursNumber(seconds), style: STYLE.hours });
 
-function totals(pieces: readonly WorkPiece[]) {
-  const t = { worked: 0, regular: 0, overtime: 0, night: 0, sundayHoliday: 0 };
-  for (const p of pieces) {
-    t.worked += p.workedSeconds;
-    t.regular += p.regularSeconds;
-    t.overtime += p.overtimeSeconds;
-    t.night += p.nightSeconds;
-    t.sundayHoliday += p.sundayHolidaySeconds;
-  }
-  return t;
-}
-
 function summaryRow(index: number, employee: PayrollEmployee): string {
-  const t = totals(employee.pieces);
+  const t = sumHours(employee.pieces);
   const leaveDays = employee.leave.reduce((n, d) => n + d.days, 0);
   const sessions = new Set(employee.pieces.map((p) => p.sessionId)).size;
   return row(index, [
     { text: employee.name },
     employee.payrollNumber === null ? null : { text: employee.payrollNumber },
-    hours(t.worked),
-    hours(t.regular),
-    hours(t.overtime),
-    hours(t.night),
-    hours(t.sundayHoliday),
+    hours(t.workedSeconds),
+    hours(t.regularSeconds),
+    hours(t.overtimeSeconds),
+    hours(t.nightSeconds),
+    hours(t.sundayHolidaySeconds),
     { number: leaveDays },
     { number: sessions },
   ]);
@@ -200,15 +189,15 @@ function daySheet(employee: PayrollEmployee): string {
   let xml = "";
   for (const date of [...days.keys()].sort()) {
     const day = days.get(date) as NonNullable<ReturnType<typeof days.get>>;
-    const t = totals(day.pieces);
+    const t = sumHours(day.pieces);
     xml += row(index++, [
       { number: dateSerial(date), style: STYLE.date },
       { text: day.dayKind ?? "" },
-      hours(t.worked),
-      hours(t.regular),
-      hours(t.overtime),
-      hours(t.night),
-      hours(t.sundayHoliday),
+      hours(t.workedSeconds),
+      hours(t.regularSeconds),
+      hours(t.overtimeSeconds),
+      hours(t.nightSeconds),
+      hours(t.sundayHolidaySeconds),
       { number: day.leave },
       day.types.size === 0 ? null : { text: [...day.types].join(", ") },
       { number: new Set(day.pieces.map((p) => p.sessionId)).size },

@@ -28,6 +28,7 @@
 
 import type { PayrollEmployee, PayrollExportInput, PayrollFormatter } from "../formatter.js";
 import { dayKind } from "../labour/holidays.js";
+import { sumHours } from "../labour/split-work.js";
 import type { LeaveType } from "../labour/types.js";
 import { leaveRuns, monthParts } from "./money-s3-dochazka.js";
 import { element, encodeXml, escapeXml, hoursMinutes, xmlComment } from "./xml-writer.js";
@@ -72,7 +73,7 @@ function employeeXml(employee: PayrollEmployee, input: PayrollExportInput): stri
     const partial = run.days < 1 ? ` nepritomnost="${hoursMinutes(run.seconds)}"` : "";
     return `      <nepritomnost>${element("kod", ABSENCE_CODE[run.type])}<od${partial}>${run.from}</od>${element("do", run.to)}</nepritomnost>`;
   });
-  const overtime = employee.pieces.reduce((sum, p) => sum + p.overtimeSeconds, 0);
+  const overtime = sumHours(employee.pieces).overtimeSeconds;
   const lines = [
     "  <dochazka_zamestnance>",
     `    <hlavicka>${element("mesic", String(Number(month)))}${element("rok", year)}${element("jmeno", first)}${element("prijmeni", last)}${element("cislo_pracovniho_pomeru", employee.payrollNumber ?? "")}</hlavicka>`,
