@@ -213,6 +213,8 @@ export async function getHoursReport(
   };
   const sessionIds = new Set<string>();
   let leaveTotal = 0;
+  // Leave has no project or task: only employee and day reports without a project filter count it.
+  const withLeave = query.project_id === undefined && (query.group_by === "employee" || query.group_by === "day");
 
   for (let i = 0; i < employees.length; i += EMPLOYEE_PAGE) {
     const page = employees.slice(i, i + EMPLOYEE_PAGE);
@@ -222,7 +224,7 @@ export async function getHoursReport(
     // employee's day; the project filter applies to the pieces afterwards.
     let pieces = piecesInRange(sessions, rules, range);
     if (query.project_id !== undefined) pieces = pieces.filter((p) => p.projectId === query.project_id);
-    const leave = query.project_id === undefined ? await loadLeaveDays(ctx.db, org.id, ids, range, rules) : [];
+    const leave = withLeave ? await loadLeaveDays(ctx.db, org.id, ids, range, rules) : [];
     const nameOf = new Map(page.map((e) => [e.id, e.name]));
     for (const piece of pieces) {
       sessionIds.add(piece.sessionId);
@@ -266,8 +268,7 @@ export async function getHoursReport(
       overtime_seconds: totals.overtimeSeconds,
       night_seconds: totals.nightSeconds,
       sunday_holiday_seconds: totals.sundayHolidaySeconds,
-      // In project and task reports leave is 0, as in their rows.
-      leave_days: query.group_by === "project" || query.group_by === "task" ? 0 : leaveTotal,
+      leave_days: leaveTotal,
       sessions: sessionIds.size,
     },
   };
@@ -291,19 +292,28 @@ function toRow(b: Bucket): HoursReportRow {
 /** Names the project or task rows; `none` is the row of sessions without one. */
 async function labelWork(ctx: DomainContext, kind: "project" | "task", buckets: Map<string, Bucket>): Promise<void> {
   const ids = [...buckets.keys()].filter((key) => key !== "none");
-  const rows =
-    ids.length === 0
-      ? []
-      : await ctx.db
-          .selectFrom(kind === "project" ? "projects" : "tasks")
-          .select(["id", "name"])
-          .where("organization_id", "=", ctx.actor.organizationId)
-          .where("id", "in", ids)
-          .execute();
-  const names = new Map(rows.map((r) => [r.id, r.name]));
+  const names = await workNames(ctx.db, ctx.actor.organizationId, kind === "project" ? "projects" : "tasks", ids);
   for (const b of buckets.values()) {
     b.label = b.key === "none" ? (kind === "project" ? "No project" : "No task") : (names.get(b.key) ?? b.key);
   }
+}
+
+/** The names of an organization's projects or tasks, by id; ids it does not have are left out. */
+export async function workNames(
+  db: Db,
+  organizationId: string,
+  table: "projects" | "tasks",
+  ids: Iterable<string>,
+): Promise<Map<string, string>> {
+  const unique = [...new Set(ids)];
+  if (unique.length === 0) return new Map();
+  const rows = await db
+    .selectFrom(table)
+    .select(["id", "name"])
+    .where("organization_id", "=", organizationId)
+    .where("id", "in", unique)
+    .execute();
+  return new Map(rows.map((r) => [r.id, r.name]));
 }
 
 /** The employees of a scope (`null`: the whole organization), by name. */

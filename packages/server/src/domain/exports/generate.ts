@@ -21,6 +21,7 @@ import {
   loadOrganization,
   loadSessions,
   piecesInRange,
+  workNames,
 } from "../reports.js";
 
 /** What generating an export came to: a file, or the employees to fix. */
@@ -197,7 +198,18 @@ async function monthOf(
   const sessions = await loadSessions(db, organizationId, ids, range, "approved");
   const pieces = piecesInRange(sessions, rules, range);
   const leave = await loadLeaveDays(db, organizationId, ids, range, rules);
-  const names = await workNames(db, organizationId, sessions);
+  const projectNames = await workNames(
+    db,
+    organizationId,
+    "projects",
+    sessions.flatMap((s) => (s.project_id ? [s.project_id] : [])),
+  );
+  const taskNames = await workNames(
+    db,
+    organizationId,
+    "tasks",
+    sessions.flatMap((s) => (s.task_id ? [s.task_id] : [])),
+  );
   const inMonth = new Set(pieces.map((p) => p.sessionId));
   const piecesOf = group(pieces, (p) => p.employeeId);
   const leaveOf = group(leave, (d) => d.employeeId);
@@ -211,9 +223,9 @@ async function monthOf(
       (s): PayrollSession => ({
         id: s.id,
         projectId: s.project_id,
-        projectName: s.project_id ? (names.get(s.project_id) ?? null) : null,
+        projectName: s.project_id ? (projectNames.get(s.project_id) ?? null) : null,
         taskId: s.task_id,
-        taskName: s.task_id ? (names.get(s.task_id) ?? null) : null,
+        taskName: s.task_id ? (taskNames.get(s.task_id) ?? null) : null,
         startedAt: s.started_at,
         endedAt: s.ended_at as Date,
         note: s.note,
@@ -222,36 +234,6 @@ async function monthOf(
     pieces: (piecesOf.get(identity.id) ?? []) as WorkPiece[],
     leave: (leaveOf.get(identity.id) ?? []).sort((a, b) => a.date.localeCompare(b.date)),
   }));
-}
-
-/** The names of the projects and tasks that sessions name, by id. */
-async function workNames(
-  db: Db,
-  organizationId: string,
-  sessions: readonly { project_id: string | null; task_id: string | null }[],
-): Promise<Map<string, string>> {
-  const projectIds = [...new Set(sessions.flatMap((s) => (s.project_id ? [s.project_id] : [])))];
-  const taskIds = [...new Set(sessions.flatMap((s) => (s.task_id ? [s.task_id] : [])))];
-  const names = new Map<string, string>();
-  if (projectIds.length > 0) {
-    const rows = await db
-      .selectFrom("projects")
-      .select(["id", "name"])
-      .where("organization_id", "=", organizationId)
-      .where("id", "in", projectIds)
-      .execute();
-    for (const row of rows) names.set(row.id, row.name);
-  }
-  if (taskIds.length > 0) {
-    const rows = await db
-      .selectFrom("tasks")
-      .select(["id", "name"])
-      .where("organization_id", "=", organizationId)
-      .where("id", "in", taskIds)
-      .execute();
-    for (const row of rows) names.set(row.id, row.name);
-  }
-  return names;
 }
 
 function group<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {
