@@ -72,8 +72,9 @@ export async function createClient(
 export async function clientFor(
   ctx: CommandContext,
   options: Omit<TimecardOptions, "apiKey" | "baseUrl"> = {},
+  given?: Resolved,
 ): Promise<{ client: Timecard; resolved: Resolved }> {
-  const resolved = await resolve(ctx);
+  const resolved = given ?? (await resolve(ctx));
   if (!resolved.apiKey) {
     const named = ctx.options.profile || ctx.env.TIMECARD_PROFILE;
     throw new CliError(

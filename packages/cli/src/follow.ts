@@ -1,4 +1,5 @@
 import type { RateLimitState } from "@timecard/sdk";
+import { describeError } from "./errors.js";
 
 /** One page of a list answered newest first, as `GET /v1/events` and `GET /v1/audit-log` answer. */
 export interface FollowPage<T> {
@@ -153,3 +154,34 @@ export async function follow<T>(
     await sleep(wait, options.signal);
   }
 }
+
+/** Where the following commands write their notes. */
+interface Stderr {
+  stderr(text: string): void;
+}
+
+/**
+ * Runs a following command until Ctrl-C (SIGINT or SIGTERM), which aborts `signal` and is a
+ * clean stop, not an error, even while a call is in flight; then prints `Stopped.`.
+ */
+export async function untilInterrupted(io: Stderr, run: (signal: AbortSignal) => Promise<void>): Promise<void> {
+  const controller = new AbortController();
+  const stop = () => controller.abort();
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+  try {
+    await run(controller.signal);
+  } catch (error) {
+    if (!controller.signal.aborted) throw error;
+  } finally {
+    process.removeListener("SIGINT", stop);
+    process.removeListener("SIGTERM", stop);
+  }
+  io.stderr("Stopped.\n");
+}
+
+/** A follow loop's `onRetry` that warns on stderr and goes on. */
+export const warnOnRetry =
+  (io: Stderr) =>
+  (error: unknown, waitMs: number): void =>
+    io.stderr(`warning: ${describeError(error).message}; trying again in ${Math.ceil(waitMs / 1000)} s\n`);

@@ -1,8 +1,7 @@
 import type { components } from "@timecard/sdk";
 import { type CommandContext, clientFor } from "../context.js";
-import { describeError } from "../errors.js";
 import { readFlags } from "../flags.js";
-import { follow } from "../follow.js";
+import { follow, untilInterrupted, warnOnRetry } from "../follow.js";
 import type { CommandFlag } from "../generated/commands.js";
 
 type AuditEntry = components["schemas"]["AuditEntry"];
@@ -38,39 +37,28 @@ export async function auditTail(
       if (own.size > 10_000) for (const id of [...own].slice(0, 5_000)) own.delete(id);
     },
   });
-  const controller = new AbortController();
-  const stop = () => controller.abort();
-  process.once("SIGINT", stop);
-  process.once("SIGTERM", stop);
-  try {
-    await follow(
+  await untilInterrupted(ctx.io, (signal) =>
+    follow(
       {
         page: (from, cursor) =>
           client.auditLog.list(
             { limit: 100, ...filters, ...(from ? { from } : {}), ...(cursor ? { cursor } : {}) },
-            { signal: controller.signal },
+            { signal },
           ),
         id: (entry) => entry.id,
         time: (entry) => entry.occurred_at,
       },
       {
         intervalMs,
-        signal: controller.signal,
+        signal,
         rateLimit: () => client.rateLimit,
         onStarted: () => ctx.io.stderr("Following the audit log. Press Ctrl+C to stop.\n"),
-        onRetry: (error, waitMs) =>
-          ctx.io.stderr(`warning: ${describeError(error).message}; trying again in ${Math.ceil(waitMs / 1000)} s\n`),
+        onRetry: warnOnRetry(ctx.io),
       },
       (entry) => {
         if (entry.request && own.delete(entry.request.request_id)) return;
         ctx.io.stdout(ctx.options.json ? `${JSON.stringify(entry)}\n` : line(entry));
       },
-    );
-  } catch (error) {
-    if (!controller.signal.aborted) throw error;
-  } finally {
-    process.removeListener("SIGINT", stop);
-    process.removeListener("SIGTERM", stop);
-  }
-  ctx.io.stderr("Stopped.\n");
+    ),
+  );
 }

@@ -3,9 +3,9 @@ import type { components } from "@timecard/sdk";
 import { signWebhook } from "@timecard/webhooks";
 import { writeConfig } from "../config.js";
 import { type CommandContext, clientFor, type Resolved, resolve } from "../context.js";
-import { CliError, describeError, EXIT } from "../errors.js";
+import { CliError, EXIT } from "../errors.js";
 import { eventFilter } from "../event-filter.js";
-import { follow } from "../follow.js";
+import { follow, untilInterrupted, warnOnRetry } from "../follow.js";
 import { bold, hasColor } from "../output.js";
 
 type Event = components["schemas"]["Event"];
@@ -102,13 +102,9 @@ export async function listen(ctx: CommandContext, flags: ListenFlags): Promise<v
   }
   const filter = eventFilter(flags.events);
 
-  const controller = new AbortController();
-  const stop = () => controller.abort();
-  process.once("SIGINT", stop);
-  process.once("SIGTERM", stop);
-  try {
-    const { client } = await clientFor(ctx);
-    const me = await client.me.get({ signal: controller.signal });
+  await untilInterrupted(ctx.io, async (signal) => {
+    const { client } = await clientFor(ctx, {}, resolved);
+    const me = await client.me.get({ signal });
     const ready = () => {
       const color = hasColor(process.stderr, ctx.env);
       const types = flags.events?.length ? flags.events.join(", ") : "every type";
@@ -126,23 +122,22 @@ export async function listen(ctx: CommandContext, flags: ListenFlags): Promise<v
         page: (from, cursor) =>
           client.events.list(
             { limit: 100, ...filter.query, ...(from ? { from } : {}), ...(cursor ? { cursor } : {}) },
-            { signal: controller.signal },
+            { signal },
           ),
         id: (event) => event.id,
         time: (event) => event.created_at,
       },
       {
         intervalMs: flags.intervalMs,
-        signal: controller.signal,
+        signal,
         rateLimit: () => client.rateLimit,
         onStarted: ready,
-        onRetry: (error, waitMs) =>
-          ctx.io.stderr(`warning: ${describeError(error).message}; trying again in ${Math.ceil(waitMs / 1000)} s\n`),
+        onRetry: warnOnRetry(ctx.io),
       },
       async (event) => {
         if (!filter.matches(event.type)) return;
-        const forwarded = target ? await forward(target, event, secret, controller.signal) : undefined;
-        if (controller.signal.aborted) return;
+        const forwarded = target ? await forward(target, event, secret, signal) : undefined;
+        if (signal.aborted) return;
         if (ctx.options.json) {
           ctx.io.stdout(`${JSON.stringify(event)}\n`);
           if (forwarded) ctx.io.stderr(`${event.id} → ${outcome(forwarded)}\n`);
@@ -153,12 +148,5 @@ export async function listen(ctx: CommandContext, flags: ListenFlags): Promise<v
         }
       },
     );
-  } catch (error) {
-    // Ctrl-C while the first call was in flight: a clean stop, not an error.
-    if (!controller.signal.aborted) throw error;
-  } finally {
-    process.removeListener("SIGINT", stop);
-    process.removeListener("SIGTERM", stop);
-  }
-  ctx.io.stderr("Stopped.\n");
+  });
 }
