@@ -22,6 +22,7 @@
 
 import type { PayrollEmployee, PayrollExportInput, PayrollFormatter } from "../formatter.js";
 import type { LeaveType } from "../labour/types.js";
+import { lastDateOfMonth } from "../labour/zoned-time.js";
 import { czechMonthFigures, leaveRuns, monthParts } from "./money-s3-dochazka.js";
 import { decimalHours, element, encodeXml, xmlComment } from "./xml-writer.js";
 
@@ -40,11 +41,6 @@ export const FLEXI_CODES = {
   night: "NOC",
   weekend: "SOBOTA_NEDELE",
 } as const;
-
-function lastDayOf(month: string): string {
-  const [year, m] = month.split("-").map(Number) as [number, number];
-  return `${month}-${String(new Date(Date.UTC(year, m, 0)).getUTCDate()).padStart(2, "0")}`;
-}
 
 function record(kind: string, id: string, fields: readonly string[]): string {
   return `  <${kind}>\n    ${element("id", `ext:TIMECARD:${id}`)}\n${fields.map((f) => `    ${f}\n`).join("")}  </${kind}>\n`;
@@ -99,7 +95,7 @@ function employeeXml(employee: PayrollEmployee, input: PayrollExportInput): stri
       element("cisMzdSloz", `code:${FLEXI_CODES[name]}`),
       ...period,
       element("datumOd", `${input.month}-01`),
-      element("datumDo", lastDayOf(input.month)),
+      element("datumDo", lastDateOfMonth(input.month)),
       element("hodiny", decimalHours(seconds)),
     ]);
   }

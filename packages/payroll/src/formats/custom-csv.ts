@@ -33,7 +33,8 @@ import type {
 } from "../formatter.js";
 import { sumHours } from "../labour/split-work.js";
 import type { HoursSplit, WorkPiece } from "../labour/types.js";
-import { localDateTime, pad, zonedIso } from "./clock-events.js";
+import { localDateOf } from "../labour/zoned-time.js";
+import { zonedIso } from "./clock-events.js";
 import {
   assertEncodable,
   type CsvCell,
@@ -207,11 +208,6 @@ function namesOf(sessions: readonly PayrollSession[]): Map<string, string | null
   return names;
 }
 
-function localDate(at: Date, timeZone: string): string {
-  const l = localDateTime(at, timeZone);
-  return `${pad(l.year, 4)}-${pad(l.month, 2)}-${pad(l.day, 2)}`;
-}
-
 /** The rows of one employee, in order: by session start, or by date then first appearance. */
 function groupRows(
   employee: PayrollEmployee,
@@ -233,7 +229,7 @@ function groupRows(
       if (!pieces) return [];
       return [
         {
-          date: localDate(session.startedAt, timeZone),
+          date: localDateOf(session.startedAt, timeZone),
           projectId: session.projectId,
           taskId: session.taskId,
           session,

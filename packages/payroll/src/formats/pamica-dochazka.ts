@@ -30,6 +30,7 @@ import type { PayrollEmployee, PayrollExportInput, PayrollFormatter } from "../f
 import { dayKind } from "../labour/holidays.js";
 import { sumHours } from "../labour/split-work.js";
 import type { LeaveType } from "../labour/types.js";
+import { dateOfDayNumber, dayNumberOf, lastDateOfMonth } from "../labour/zoned-time.js";
 import { leaveRuns, monthParts } from "./money-s3-dochazka.js";
 import { element, encodeXml, escapeXml, hoursMinutes, xmlComment } from "./xml-writer.js";
 
@@ -55,20 +56,23 @@ function splitName(name: string): { first: string; last: string } {
   return at < 0 ? { first: "", last: trimmed } : { first: trimmed.slice(0, at), last: trimmed.slice(at + 1) };
 }
 
-function daysOfMonth(month: string): string[] {
-  const [year, m] = month.split("-").map(Number) as [number, number];
-  const count = new Date(Date.UTC(year, m, 0)).getUTCDate();
-  return Array.from({ length: count }, (_, i) => `${month}-${String(i + 1).padStart(2, "0")}`);
+/** The month's work plan (`<rozvrh>`): the daily norm on working days, the same for every employee. */
+function rozvrhXml(input: PayrollExportInput): string {
+  const norm = input.rules.dailyHoursNorm * 3600;
+  const first = dayNumberOf(`${input.month}-01`);
+  const last = dayNumberOf(lastDateOfMonth(input.month));
+  let plan = "";
+  for (let day = first; day <= last; day++) {
+    const date = dateOfDayNumber(day);
+    const hours = dayKind(date, input.organization.country) === "working" ? hoursMinutes(norm) : "0:00";
+    plan += `<uvazek datum="${date}">${hours}</uvazek>`;
+  }
+  return `    <rozvrh>${plan}</rozvrh>`;
 }
 
-function employeeXml(employee: PayrollEmployee, input: PayrollExportInput): string {
+function employeeXml(employee: PayrollEmployee, input: PayrollExportInput, rozvrh: string): string {
   const { year, month } = monthParts(input.month);
   const { first, last } = splitName(employee.name);
-  const norm = input.rules.dailyHoursNorm * 3600;
-  const plan = daysOfMonth(input.month).map(
-    (date) =>
-      `<uvazek datum="${date}">${dayKind(date, input.organization.country) === "working" ? hoursMinutes(norm) : "0:00"}</uvazek>`,
-  );
   const absences = leaveRuns(employee.leave, input.organization.country, { splitHalfDays: true }).map((run) => {
     const partial = run.days < 1 ? ` nepritomnost="${hoursMinutes(run.seconds)}"` : "";
     return `      <nepritomnost>${element("kod", ABSENCE_CODE[run.type])}<od${partial}>${run.from}</od>${element("do", run.to)}</nepritomnost>`;
@@ -77,7 +81,7 @@ function employeeXml(employee: PayrollEmployee, input: PayrollExportInput): stri
   const lines = [
     "  <dochazka_zamestnance>",
     `    <hlavicka>${element("mesic", String(Number(month)))}${element("rok", year)}${element("jmeno", first)}${element("prijmeni", last)}${element("cislo_pracovniho_pomeru", employee.payrollNumber ?? "")}</hlavicka>`,
-    `    <rozvrh>${plan.join("")}</rozvrh>`,
+    rozvrh,
     absences.length > 0 ? `    <nepritomnosti>\n${absences.join("\n")}\n    </nepritomnosti>` : "    <nepritomnosti/>",
     overtime > 0
       ? `    <pritomnost><prescas_pracovni_den>${element("hodiny", hoursMinutes(overtime))}</prescas_pracovni_den></pritomnost>`
@@ -121,7 +125,8 @@ export const pamicaDochazka: PayrollFormatter = {
       `<?xml version="1.0" encoding="windows-1250"?>\n<dochazky_zamestnancu version="1.0" xmlns="${escapeXml(PAMICA_NAMESPACE, { attribute: true })}">\n  ${xmlComment(input.organization.name)}\n`,
       "windows-1250",
     );
-    for await (const employee of input.employees) yield encodeXml(employeeXml(employee, input), "windows-1250");
+    const rozvrh = rozvrhXml(input);
+    for await (const employee of input.employees) yield encodeXml(employeeXml(employee, input, rozvrh), "windows-1250");
     yield encodeXml("</dochazky_zamestnancu>\n", "windows-1250");
   },
 };

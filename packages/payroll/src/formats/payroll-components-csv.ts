@@ -22,6 +22,7 @@
 
 import { UTF8_BOM } from "../encoding.js";
 import type { ExportOptions, PayrollEmployee, PayrollExportInput, PayrollFormatter } from "../formatter.js";
+import { lastDateOfMonth } from "../labour/zoned-time.js";
 import { assertEncodable, type CsvDialect, csvLine, encodeCsv, formatDays, formatHours, num } from "./csv.js";
 
 /** The payroll components of the file, in the order of its rows. */
@@ -83,14 +84,6 @@ export function componentTotals(employee: PayrollEmployee): ComponentTotals {
 /** `DD.MM.YYYY` of a `YYYY-MM-DD` date. */
 function czechDate(date: string): string {
   return `${date.slice(8, 10)}.${date.slice(5, 7)}.${date.slice(0, 4)}`;
-}
-
-/** The first and last day (`YYYY-MM-DD`) of a `YYYY-MM` month. */
-export function monthBounds(month: string): { first: string; last: string } {
-  const year = Number(month.slice(0, 4));
-  const monthNumber = Number(month.slice(5, 7));
-  const lastDay = new Date(Date.UTC(year, monthNumber, 0)).getUTCDate();
-  return { first: `${month}-01`, last: `${month}-${String(lastDay).padStart(2, "0")}` };
 }
 
 function componentCodes(options: ExportOptions): Record<PayrollComponent, string> {
@@ -160,9 +153,8 @@ async function* writeComponents(input: PayrollExportInput): AsyncGenerator<Uint8
   const options = { ...payrollComponentsCsv.defaultOptions, ...input.options };
   const dialect: CsvDialect = { ...DIALECT, encoding: options.encoding ?? "windows-1250" };
   const codes = componentCodes(options);
-  const { first, last } = monthBounds(input.month);
-  const from = czechDate(first);
-  const to = czechDate(last);
+  const from = czechDate(`${input.month}-01`);
+  const to = czechDate(lastDateOfMonth(input.month));
   const header = encodeCsv(csvLine(HEADER, dialect, false), dialect.encoding);
   yield options.bom === true && dialect.encoding === "utf-8" ? concatBytes(UTF8_BOM, header) : header;
   for await (const employee of input.employees) {

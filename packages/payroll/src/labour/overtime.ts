@@ -6,11 +6,7 @@ import type {
   SettlementPeriod,
   WorkPiece,
 } from "./types.js";
-import { dateOfDayNumber, dayNumberOf, isoWeekdayOf } from "./zoned-time.js";
-
-function lastDayOfMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
-}
+import { dateOfDayNumber, dayNumberOf, isoWeekdayOf, lastDateOfMonth } from "./zoned-time.js";
 
 function pad(n: number, width = 2): string {
   return String(n).padStart(width, "0");
@@ -40,7 +36,7 @@ export function settlementPeriod(date: string, rules: Pick<LabourRules, "settlem
   const last = Math.min(12, first + months - 1);
   return {
     start: `${pad(year, 4)}-${pad(first)}-01`,
-    end: `${pad(year, 4)}-${pad(last)}-${pad(lastDayOfMonth(year, last))}`,
+    end: lastDateOfMonth(`${pad(year, 4)}-${pad(last)}`),
     months,
   };
 }

@@ -237,3 +237,17 @@ export function isoWeekMonday(date: string): string {
 export function addDays(date: string, days: number): string {
   return dateOfDayNumber(dayNumberOf(date) + days);
 }
+
+/**
+ * The last date (`YYYY-MM-DD`) of the month `month` (`YYYY-MM`).
+ *
+ * @example
+ * ```ts
+ * lastDateOfMonth("2028-02"); // "2028-02-29"
+ * ```
+ */
+export function lastDateOfMonth(month: string): string {
+  const first = dayNumberOf(`${month}-01`);
+  const days = new Date(Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)), 0)).getUTCDate();
+  return dateOfDayNumber(first + days - 1);
+}
