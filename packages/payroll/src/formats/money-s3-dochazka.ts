@@ -19,16 +19,12 @@
 import type { PayrollEmployee, PayrollEmployeeIdentity, PayrollExportInput, PayrollFormatter } from "../formatter.js";
 import { dayKind } from "../labour/holidays.js";
 import type { Country, LeaveDay, LeaveType, WorkPiece } from "../labour/types.js";
+import { dateOfDayNumber, dayNumberOf, isoWeekdayOf } from "../labour/zoned-time.js";
 import { decimalDays, decimalHours, element, encodeXml, xmlComment, xmlDeclaration } from "./xml-writer.js";
 
-/** The day of the week of a `YYYY-MM-DD` date, 0 = Sunday … 6 = Saturday. */
-export function weekdayOf(date: string): number {
-  return new Date(`${date}T12:00:00Z`).getUTCDay();
-}
-
+/** Saturday or Sunday. */
 function isWeekend(date: string): boolean {
-  const day = weekdayOf(date);
-  return day === 0 || day === 6;
+  return isoWeekdayOf(dayNumberOf(date)) >= 6;
 }
 
 /** The Czech payroll figures of an employee's month, in seconds, summed from the pieces. */
@@ -119,10 +115,6 @@ export interface LeaveRun {
   readonly workdayHolidays: number;
 }
 
-function daysBetween(from: string, to: string): number {
-  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
-}
-
 /**
  * Groups leave days into absences: days of the same type follow each other when only days off
  * (weekends, public holidays of `country`) lie between them. A half day can only start or end a
@@ -156,7 +148,7 @@ export function leaveRuns(leave: readonly LeaveDay[], country: Country, { splitH
       to: last.date,
       days: days.reduce((sum, d) => sum + d.days, 0),
       seconds: days.reduce((sum, d) => sum + d.seconds, 0),
-      calendarDays: daysBetween(first.date, last.date) + 1,
+      calendarDays: dayNumberOf(last.date) - dayNumberOf(first.date) + 1,
       first,
       last,
       workdayHolidays: datesBetween(first.date, last.date).filter(
@@ -167,11 +159,10 @@ export function leaveRuns(leave: readonly LeaveDay[], country: Country, { splitH
 }
 
 /** The dates strictly between two dates. */
+/** The dates strictly between `from` and `to`. */
 function datesBetween(from: string, to: string): string[] {
   const out: string[] = [];
-  for (let i = 1; i < daysBetween(from, to); i++) {
-    out.push(new Date(Date.parse(`${from}T00:00:00Z`) + i * 86_400_000).toISOString().slice(0, 10));
-  }
+  for (let day = dayNumberOf(from) + 1; day < dayNumberOf(to); day++) out.push(dateOfDayNumber(day));
   return out;
 }
 
