@@ -24,16 +24,24 @@ export const CRLF = "\r\n";
 const SECONDS_PER_HUNDREDTH_HOUR = 36;
 
 /**
+ * Seconds as whole hundredths of an hour (36 s), rounded half up: the one rounding of every hour
+ * figure Timecard writes, done only here, at the output.
+ */
+export function hundredthsOfHour(seconds: number): number {
+  return Math.round(seconds / SECONDS_PER_HUNDREDTH_HOUR);
+}
+
+/**
  * Decimal hours of `seconds`, rounded half up to hundredths of an hour (36 s) only here, at the
  * output, and written with at least one decimal (`168,0`, `4,5`, `7,25`) like the spec's example.
  */
 export function formatHours(seconds: number, decimalSeparator: "," | "."): string {
-  return formatHundredths(Math.round(seconds / SECONDS_PER_HUNDREDTH_HOUR), decimalSeparator, 1);
+  return formatHundredths(hundredthsOfHour(seconds), decimalSeparator, 1);
 }
 
 /** Decimal hours as a JavaScript number, rounded to hundredths (for XLSX cells). */
 export function hoursNumber(seconds: number): number {
-  return Math.round(seconds / SECONDS_PER_HUNDREDTH_HOUR) / 100;
+  return hundredthsOfHour(seconds) / 100;
 }
 
 /** A count that may be a half (leave days): `1`, `0,5`, `21`. */
@@ -41,11 +49,17 @@ export function formatDays(days: number, decimalSeparator: "," | "."): string {
   return formatHundredths(Math.round(days * 100), decimalSeparator, 0);
 }
 
-function formatHundredths(hundredths: number, decimalSeparator: string, minDecimals: number): string {
-  const whole = Math.floor(hundredths / 100);
-  let fraction = String(hundredths % 100).padStart(2, "0");
+/**
+ * A whole number of hundredths as a decimal with trailing zeros dropped down to `minDecimals`:
+ * `formatHundredths(850, ",", 1)` is `8,5`, `formatHundredths(800, ".", 0)` is `8`.
+ */
+export function formatHundredths(hundredths: number, decimalSeparator: string, minDecimals: number): string {
+  const sign = hundredths < 0 ? "-" : "";
+  const abs = Math.abs(hundredths);
+  const whole = Math.floor(abs / 100);
+  let fraction = String(abs % 100).padStart(2, "0");
   while (fraction.length > minDecimals && fraction.endsWith("0")) fraction = fraction.slice(0, -1);
-  return fraction.length === 0 ? String(whole) : `${whole}${decimalSeparator}${fraction}`;
+  return fraction.length === 0 ? `${sign}${whole}` : `${sign}${whole}${decimalSeparator}${fraction}`;
 }
 
 /** A number cell. */

@@ -10,6 +10,7 @@
 // reads back as the character itself.
 
 import { encodeText, type TextEncoding } from "../encoding.js";
+import { formatHundredths, hundredthsOfHour } from "./csv.js";
 
 /** The encodings the XML formats write. */
 export type XmlEncoding = "utf-8" | "windows-1250";
@@ -68,18 +69,12 @@ export function xmlDeclaration(encoding: XmlEncoding): string {
  * number type (`cisloType`) takes it; `160,5` would be refused.
  */
 export function decimalHours(seconds: number): string {
-  const hundredths = Math.round(seconds / 36);
-  const sign = hundredths < 0 ? "-" : "";
-  const abs = Math.abs(hundredths);
-  const whole = Math.floor(abs / 100);
-  const fraction = abs % 100;
-  if (fraction === 0) return `${sign}${whole}`;
-  return `${sign}${whole}.${String(fraction).padStart(2, "0").replace(/0$/, "")}`;
+  return formatHundredths(hundredthsOfHour(seconds), ".", 0);
 }
 
 /** A count of days (leave may hold halves) with a decimal point: `3`, `3.5`. */
 export function decimalDays(days: number): string {
-  return decimalHours(days * 3600);
+  return formatHundredths(Math.round(days * 100), ".", 0);
 }
 
 /** Seconds as `H:MM`, rounded to the nearest minute (PAMICA's hour type): 30600 s → `8:30`. */
