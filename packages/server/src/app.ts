@@ -18,7 +18,7 @@ import { createRateLimiter, type RateLimiter, type RateLimitState } from "./http
 import { newId } from "./ids.js";
 import { createHandlers, createPublicHandlers } from "./routes/index.js";
 import { registerOAuthConsentForm } from "./routes/oauth.js";
-import type { Handler, OperationId, PublicContext, PublicHandler } from "./routes/types.js";
+import type { Handler, Handlers, OperationId, PublicContext, PublicHandler, PublicHandlers } from "./routes/types.js";
 import { OPENAPI_DOCUMENT, OPERATION_RULES, type OperationRule } from "./spec.js";
 import type { Storage } from "./storage/connect.js";
 
@@ -319,6 +319,7 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
 
   const handlers = createHandlers();
   const publicHandlers = createPublicHandlers();
+  assertEveryOperationHandled(handlers, publicHandlers);
   await app.register(openapiGlue, {
     specification: OPENAPI_DOCUMENT,
     // The resolver's type wants full route options; glue merges these into the routes it builds.
@@ -353,13 +354,10 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
           const input = { body: request.body, query: request.query, params: request.params, ctx } as never;
           return publicHandler(input, reply);
         }
-        const handler = handlers[operationId as OperationId] as Handler<OperationId> | undefined;
-        if (!handler) {
-          throw new ApiProblem(501, "not_implemented", `${operationId} is not implemented by this server yet.`);
-        }
-        const actor = request.actor;
-        if (!actor)
-          throw new ApiProblem(501, "not_implemented", `${operationId} is not implemented by this server yet.`);
+        // assertEveryOperationHandled: a non-public operation has a handler and a scope, so the
+        // onRequest hook authenticated the caller.
+        const handler = handlers[operationId as OperationId] as Handler<OperationId>;
+        const actor = request.actor as Actor;
         const ctx: DomainContext = {
           db,
           actor,
@@ -406,8 +404,19 @@ function auditPath(request: FastifyRequest): string {
   return SECRET_PATH.test(path) ? (request.routeOptions.url ?? "/v1/hooks/{token}") : path;
 }
 
+/**
+ * Refuses to start a server that would leave an operation of the spec without its handler: a
+ * public operation (no scope) needs a public handler, any other one a handler.
+ */
+function assertEveryOperationHandled(handlers: Handlers, publicHandlers: PublicHandlers): void {
+  const missing = [...OPERATION_RULES.values()]
+    .filter((rule) => !(rule.operationId in (rule.scope === null ? publicHandlers : handlers)))
+    .map((rule) => rule.operationId);
+  if (missing.length > 0) throw new Error(`No handler for the spec's operations: ${missing.join(", ")}.`);
+}
+
 /** Paths that carry a secret. */
-export const SECRET_PATH = /^\/v1\/hooks\//;
+const SECRET_PATH = /^\/v1\/hooks\//;
 
 /** The HTTP request behind a domain call, for the audit log. */
 function requestInfo(request: FastifyRequest): DomainContext["request"] {

@@ -10,14 +10,9 @@ import { projectHandlers } from "./projects.js";
 import { reportHandlers } from "./reports.js";
 import { sandboxHandlers } from "./sandbox.js";
 import { sessionHandlers } from "./sessions.js";
-import type { Handlers, OperationId, PublicHandlers } from "./types.js";
+import type { Handlers, PublicHandlers } from "./types.js";
 import { webhookDeliveryHandlers } from "./webhook-deliveries.js";
 import { webhookEndpointHandlers } from "./webhook-endpoints.js";
-
-/**
- * The operations that other open work owns. They answer `501 not_implemented` until then.
- */
-export const NOT_IMPLEMENTED: ReadonlySet<OperationId> = new Set<OperationId>([]);
 
 /** Every implemented operation's handler, by operationId. */
 export function createHandlers(): Handlers {
