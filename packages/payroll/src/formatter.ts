@@ -39,29 +39,39 @@ export interface PayrollEmployee extends PayrollEmployeeIdentity {
   readonly leave: readonly LeaveDay[];
 }
 
+/** Every column the `custom-csv` format can write, in the API's order (the spec's `ExportColumn`). */
+export const EXPORT_COLUMNS = [
+  "employee_id",
+  "employee_name",
+  "payroll_number",
+  "clock_card_number",
+  "date",
+  "month",
+  "project_id",
+  "project_name",
+  "task_id",
+  "task_name",
+  "session_id",
+  "started_at",
+  "ended_at",
+  "worked_hours",
+  "regular_hours",
+  "overtime_hours",
+  "night_hours",
+  "sunday_holiday_hours",
+  "leave_days",
+  "sessions",
+  "note",
+] as const;
+
 /** A column of the `custom-csv` format. */
-export type ExportColumn =
-  | "employee_id"
-  | "employee_name"
-  | "payroll_number"
-  | "clock_card_number"
-  | "date"
-  | "month"
-  | "project_id"
-  | "project_name"
-  | "task_id"
-  | "task_name"
-  | "session_id"
-  | "started_at"
-  | "ended_at"
-  | "worked_hours"
-  | "regular_hours"
-  | "overtime_hours"
-  | "night_hours"
-  | "sunday_holiday_hours"
-  | "leave_days"
-  | "sessions"
-  | "note";
+export type ExportColumn = (typeof EXPORT_COLUMNS)[number];
+
+/** What a row of the `custom-csv` format stands for (`options.rows`). */
+export const EXPORT_ROWS = ["employee_month", "employee_day", "session"] as const;
+
+/** The field delimiters a CSV format may be written with (`options.delimiter`). */
+export const CSV_DELIMITERS = [";", ",", "\t", "|"] as const;
 
 /** The name of an option, as the API spells it. */
 export type ExportOptionName =
@@ -77,8 +87,8 @@ export type ExportOptionName =
 /** Settings of a file (the API's `options`), for the formats that accept them. */
 export interface ExportOptions {
   readonly columns?: readonly ExportColumn[];
-  readonly rows?: "employee_month" | "employee_day" | "session";
-  readonly delimiter?: ";" | "," | "\t" | "|";
+  readonly rows?: (typeof EXPORT_ROWS)[number];
+  readonly delimiter?: (typeof CSV_DELIMITERS)[number];
   readonly decimal_separator?: "," | ".";
   readonly encoding?: "utf-8" | "windows-1250";
   readonly bom?: boolean;

@@ -2,10 +2,11 @@
 // ends (RFC 4180 § 2.1), and the text encodings the payroll programs read.
 
 import { encodeText, type TextEncoding } from "../encoding.js";
+import type { CSV_DELIMITERS } from "../formatter.js";
 
 /** How a CSV file is written. */
 export interface CsvDialect {
-  readonly delimiter: ";" | "," | "\t" | "|";
+  readonly delimiter: (typeof CSV_DELIMITERS)[number];
   readonly decimalSeparator: "," | ".";
   readonly encoding: "utf-8" | "windows-1250";
 }

@@ -23,13 +23,16 @@
 //   character fails the export instead, since a changed identifier would match nobody.
 
 import { UTF8_BOM } from "../encoding.js";
-import type {
-  ExportColumn,
-  ExportOptions,
-  PayrollEmployee,
-  PayrollExportInput,
-  PayrollFormatter,
-  PayrollSession,
+import {
+  CSV_DELIMITERS,
+  EXPORT_COLUMNS,
+  EXPORT_ROWS,
+  type ExportColumn,
+  type ExportOptions,
+  type PayrollEmployee,
+  type PayrollExportInput,
+  type PayrollFormatter,
+  type PayrollSession,
 } from "../formatter.js";
 import { sumHours } from "../labour/split-work.js";
 import type { HoursSplit, WorkPiece } from "../labour/types.js";
@@ -46,31 +49,6 @@ import {
   num,
 } from "./csv.js";
 import { concatBytes, validateEncodingOptions } from "./payroll-components-csv.js";
-
-/** Every column `custom-csv` can write, in the API's order. */
-export const EXPORT_COLUMNS: readonly ExportColumn[] = [
-  "employee_id",
-  "employee_name",
-  "payroll_number",
-  "clock_card_number",
-  "date",
-  "month",
-  "project_id",
-  "project_name",
-  "task_id",
-  "task_name",
-  "session_id",
-  "started_at",
-  "ended_at",
-  "worked_hours",
-  "regular_hours",
-  "overtime_hours",
-  "night_hours",
-  "sunday_holiday_hours",
-  "leave_days",
-  "sessions",
-  "note",
-];
 
 /** The columns written when `options.columns` is not given. */
 export const DEFAULT_COLUMNS: readonly ExportColumn[] = [
@@ -94,8 +72,6 @@ const DEFAULTS = {
   bom: false,
 } as const satisfies ExportOptions;
 
-const ROWS = ["employee_month", "employee_day", "session"] as const;
-const DELIMITERS = [";", ",", "\t", "|"] as const;
 const IDENTIFIER_COLUMNS: ReadonlySet<ExportColumn> = new Set(["employee_id", "payroll_number", "clock_card_number"]);
 
 /** One row before it is written: a group of pieces and leave days. */
@@ -152,8 +128,9 @@ export const customCsv: PayrollFormatter = {
       if (!EXPORT_COLUMNS.includes(column)) throw new TypeError(`custom-csv has no column "${column}".`);
     }
     if (new Set(o.columns).size !== o.columns.length) throw new TypeError("custom-csv columns must not repeat.");
-    if (!ROWS.includes(o.rows)) throw new TypeError(`custom-csv rows must be one of ${ROWS.join(", ")}.`);
-    if (!DELIMITERS.includes(o.delimiter)) throw new TypeError("custom-csv delimiter must be ';', ',', tab or '|'.");
+    if (!EXPORT_ROWS.includes(o.rows)) throw new TypeError(`custom-csv rows must be one of ${EXPORT_ROWS.join(", ")}.`);
+    if (!CSV_DELIMITERS.includes(o.delimiter))
+      throw new TypeError("custom-csv delimiter must be ';', ',', tab or '|'.");
     if (o.decimal_separator !== "," && o.decimal_separator !== ".") {
       throw new TypeError("custom-csv decimal_separator must be ',' or '.'.");
     }
@@ -211,7 +188,7 @@ function namesOf(sessions: readonly PayrollSession[]): Map<string, string | null
 /** The rows of one employee, in order: by session start, or by date then first appearance. */
 function groupRows(
   employee: PayrollEmployee,
-  rows: (typeof ROWS)[number],
+  rows: (typeof EXPORT_ROWS)[number],
   byProject: boolean,
   byTask: boolean,
   timeZone: string,
@@ -269,7 +246,7 @@ function cell(
   employee: PayrollEmployee,
   names: Map<string, string | null>,
   input: PayrollExportInput,
-  rows: (typeof ROWS)[number],
+  rows: (typeof EXPORT_ROWS)[number],
   dialect: CsvDialect,
 ): CsvCell {
   const hours = (key: keyof HoursSplit): CsvCell => num(formatHours(totals[key], dialect.decimalSeparator));

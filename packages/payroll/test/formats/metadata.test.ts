@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { EXPORT_COLUMNS } from "../../src/formats/custom-csv.js";
 import { textFormatters } from "../../src/formats/text.js";
 import { xmlFormatters } from "../../src/formats/xml.js";
+import { EXPORT_COLUMNS } from "../../src/formatter.js";
 import { builtInFormatters, describeFormat } from "../../src/index.js";
 
 // The API serves each format's metadata from the formatter (`describeFormat`): it must be the

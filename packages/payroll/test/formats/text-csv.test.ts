@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { UnencodableCharacterError } from "../../src/encoding.js";
-import { customCsv, EXPORT_COLUMNS } from "../../src/formats/custom-csv.js";
+import { customCsv } from "../../src/formats/custom-csv.js";
 import { payrollComponentsCsv } from "../../src/formats/payroll-components-csv.js";
+import { EXPORT_COLUMNS } from "../../src/formatter.js";
 import { type ExportOptions, type PayrollEmployee, type PayrollExportInput, resolveOptions } from "../../src/index.js";
 import { expectGolden } from "../support/golden.js";
 import { collect, collectChunks, czechMonth, employeesOf, polishMonth, streamed } from "../support/months.js";
