@@ -1,8 +1,8 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
-import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freePort } from "../../packages/server/test/support/ports.js";
 import { loadSpec } from "../../scripts/spec-check.mjs";
 
 const START = fileURLToPath(new URL("../start.mjs", import.meta.url));
@@ -21,14 +21,6 @@ let base: string;
 let direct: string;
 let out = "";
 const keys: PrintedKey[] = [];
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const { port } = server.address() as { port: number };
-  server.close();
-  return port;
-}
 
 /** The keys as the banner prints them: an organization line, then `role scope secret name` lines. */
 function parseKeys(text: string): PrintedKey[] {

@@ -1,9 +1,9 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { type AddressInfo, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { at, T0, useSdkTestServer } from "../../sdk/test/server-support.js";
+import { freePort } from "../../server/test/support/ports.js";
 import { type Receiver, startReceiver } from "../../server/test/support/webhook-receiver.js";
 import { settlePendingDeliveries } from "../../server/test/support/webhook-server.js";
 import { runCli } from "./support/cli.js";
@@ -31,15 +31,6 @@ async function table(key: string, args: string[]): Promise<string> {
   const run = await timecard(key, args);
   expect(run.code, run.stderr).toBe(0);
   return run.stdout;
-}
-
-/** A loopback port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const listener = createServer();
-  await new Promise<void>((resolve) => listener.listen(0, "127.0.0.1", resolve));
-  const { port } = listener.address() as AddressInfo;
-  await new Promise((resolve) => listener.close(resolve));
-  return port;
 }
 
 const field = (name: string, value: string) =>
@@ -370,7 +361,7 @@ describe("bad input", () => {
   });
 
   it("exits 2 for an unknown flag, a missing argument, a bad choice or a bad number, before calling the API", async () => {
-    const url = `http://127.0.0.1:${await closedPort()}`; // a call would exit 1, not 2
+    const url = `http://127.0.0.1:${await freePort()}`; // a call would exit 1, not 2
     const cases: [string[], string][] = [
       [["sessions", "start", "--employe", "emp_x"], "unknown option '--employe'"],
       [["leave", "approve"], "missing required argument 'leave_request_id'"],
@@ -411,7 +402,7 @@ describe("bad input", () => {
   });
 
   it("exits 1 with a clear message when the server is unreachable", async () => {
-    const url = `http://127.0.0.1:${await closedPort()}`;
+    const url = `http://127.0.0.1:${await freePort()}`;
     const { code, stdout, stderr } = await runCli(["projects", "list"], {
       env: { TIMECARD_API_KEY: "tc_test_x", TIMECARD_BASE_URL: url },
     });

@@ -1,7 +1,8 @@
 import { verifyWebhook } from "@timecard/webhooks";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { call, createWorld, type World } from "./support/harness.js";
-import { closedPort, type ReceivedRequest, type Receiver, startReceiver } from "./support/webhook-receiver.js";
+import { freePort } from "./support/ports.js";
+import { type ReceivedRequest, type Receiver, startReceiver } from "./support/webhook-receiver.js";
 import { createEndpoint, settlePendingDeliveries, useWebhookTestServer } from "./support/webhook-server.js";
 
 // Failure injection with the injected clock: a real receiver that fails, times out, refuses
@@ -134,7 +135,7 @@ describe("retries", () => {
     expect(receiver.requests).toHaveLength(1);
     await call(server, world.admin.key, "PATCH", `/v1/webhook-endpoints/${slow.id}`, { enabled: false });
 
-    const port = await closedPort();
+    const port = await freePort(); // nothing listens there: refused
     const refused = await createEndpoint(server, world, `http://127.0.0.1:${port}/hook`, {
       events: ["project.created"],
     });

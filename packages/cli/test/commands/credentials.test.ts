@@ -1,8 +1,8 @@
 import { readFile, stat } from "node:fs/promises";
-import { createServer } from "node:net";
 import { dirname } from "node:path";
 import { describe, expect, it } from "vitest";
 import { useSdkTestServer } from "../../../sdk/test/server-support.js";
+import { freePort } from "../../../server/test/support/ports.js";
 import { runCli, useTempHome } from "../support/cli.js";
 
 const sdk = useSdkTestServer();
@@ -13,14 +13,6 @@ const timecard = (args: string[], env: Record<string, string> = {}, input?: stri
   runCli(args, { env: { ...home.env, ...env }, ...(input === undefined ? {} : { input }) });
 
 const masked = (key: string) => `${key.slice(0, 12)}…${key.slice(-4)}`;
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe("login, whoami, profiles, logout", () => {
   it("logs in with --api-key and saves the key alone, readable by its owner only", async () => {
@@ -137,7 +129,7 @@ describe("authentication and connection failures", () => {
   });
 
   it("exits 1 with a clear message and no stack trace when the server is unreachable", async () => {
-    const url = `http://127.0.0.1:${await closedPort()}`;
+    const url = `http://127.0.0.1:${await freePort()}`;
     const { code, stdout, stderr } = await timecard(["whoami", "--base-url", url], { TIMECARD_API_KEY: "tc_test_x" });
     expect(code).toBe(1);
     expect(stdout).toBe("");

@@ -136,13 +136,3 @@ export async function startReceiver(): Promise<Receiver> {
     },
   };
 }
-
-/** A loopback port with nothing listening on it (bound, then closed), for refused connections. */
-export async function closedPort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const port = (server.address() as AddressInfo).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
