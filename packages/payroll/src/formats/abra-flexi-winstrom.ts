@@ -23,7 +23,7 @@
 import type { PayrollEmployee, PayrollExportInput, PayrollFormatter } from "../formatter.js";
 import type { LeaveType } from "../labour/types.js";
 import { lastDateOfMonth } from "../labour/zoned-time.js";
-import { czechMonthFigures, leaveRuns, monthParts } from "./money-s3-dochazka.js";
+import { czechMonthFigures, leaveRuns, monthParts } from "./czech-month.js";
 import { decimalHours, element, encodeXml, xmlComment } from "./xml-writer.js";
 
 /** The payroll component codes (cisMzdSloz) the file refers to, by what they stand for. */

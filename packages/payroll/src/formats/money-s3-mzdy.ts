@@ -12,7 +12,7 @@
 
 import type { PayrollEmployee, PayrollEmployeeIdentity, PayrollExportInput, PayrollFormatter } from "../formatter.js";
 import type { LeaveType } from "../labour/types.js";
-import { czechMonthFigures, leaveRuns, monthParts, workedSecondsOn } from "./money-s3-dochazka.js";
+import { czechMonthFigures, leaveRuns, monthParts, workedSecondsOn } from "./czech-month.js";
 import { decimalDays, decimalHours, element, encodeXml, xmlDeclaration } from "./xml-writer.js";
 
 // __Mzda.xsd, nepritomnostNovaType/Druh: 1 Dovolená, 2 Proplacená dovolená, 3 Dny na zotavenou

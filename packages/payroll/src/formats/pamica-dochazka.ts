@@ -31,7 +31,7 @@ import { dayKind } from "../labour/holidays.js";
 import { sumHours } from "../labour/split-work.js";
 import type { LeaveType } from "../labour/types.js";
 import { dateOfDayNumber, dayNumberOf, lastDateOfMonth } from "../labour/zoned-time.js";
-import { leaveRuns, monthParts } from "./money-s3-dochazka.js";
+import { leaveRuns, monthParts } from "./czech-month.js";
 import { element, encodeXml, escapeXml, hoursMinutes, xmlComment } from "./xml-writer.js";
 
 /** The namespace of the `dochazky_zamestnancu` root (low confidence, see the file comment). */
