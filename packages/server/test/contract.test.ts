@@ -1,10 +1,9 @@
 import { createHash, createHmac, randomBytes } from "node:crypto";
-import { once } from "node:events";
-import { createServer, type Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createWorld, useTestServer, type World } from "./support/harness.js";
 import { type PrismProxy, startPrismProxy } from "./support/prism.js";
 import { finishExport } from "./support/spec-walk.js";
+import { type Receiver, startReceiver } from "./support/webhook-receiver.js";
 
 // Realistic traffic through Prism's validating proxy in front of the real server: every
 // request and every response is checked against the spec. Prism marks a response that breaks
@@ -16,32 +15,23 @@ let prism: PrismProxy;
 /** The server itself, for what is not part of the spec (the OAuth consent form). */
 let serverUrl: string;
 let world: World;
-let receiver: Server;
+let receiver: Receiver;
 let receiverUrl: string;
-const received: { headers: Record<string, unknown>; body: string }[] = [];
 
 beforeAll(async () => {
   const address = await server.app.listen({ port: 0, host: "127.0.0.1" });
   serverUrl = address;
   prism = await startPrismProxy(address);
   world = await createWorld(server);
-  receiver = createServer((req, res) => {
-    let body = "";
-    req.on("data", (chunk) => {
-      body += chunk;
-    });
-    req.on("end", () => {
-      received.push({ headers: req.headers, body });
-      res.writeHead(received.length === 1 ? 503 : 204).end();
-    });
-  }).listen(0, "127.0.0.1");
-  await once(receiver, "listening");
-  receiverUrl = `http://127.0.0.1:${(receiver.address() as { port: number }).port}/timecard`;
+  receiver = await startReceiver();
+  receiver.script({ status: 503 });
+  receiver.setDefault({ status: 204 });
+  receiverUrl = `${receiver.url}/timecard`;
 }, 90_000);
 
 afterAll(async () => {
   await prism?.stop();
-  receiver?.close();
+  await receiver?.close();
 });
 
 interface Sent {
@@ -198,7 +188,8 @@ describe("realistic traffic through the validating proxy", () => {
     await expectValid(world.admin.key, "POST", "/v1/webhook-endpoints", 422, { url: "http://10.0.0.7/hook" });
     await expectValid(world.admin.key, "DELETE", `/v1/webhook-endpoints/${endpoint.id}`, 204);
     await expectValid(world.admin.key, "GET", `/v1/webhook-endpoints/${endpoint.id}`, 404);
-    expect(received.length).toBeGreaterThanOrEqual(2);
+    expect(receiver.requests.length).toBeGreaterThanOrEqual(2);
+    expect(receiver.requests.every((r) => typeof r.headers["webhook-signature"] === "string")).toBe(true);
   });
 
   it("an incoming webhook runs JSON actions and Slack commands", async () => {
