@@ -43,8 +43,6 @@ export interface ExportWorker {
   start(): Promise<void>;
   /** Stops the loop and waits for the export in progress. */
   stop(): Promise<void>;
-  /** Asks the loop to look for queued exports now. */
-  wake(): void;
   /** Generates every export it can claim at the clock's now, one after another; resolves to how many. */
   runDue(): Promise<number>;
   /** Generates this one export now if it is unfinished and nobody holds it; resolves to whether it did. */
@@ -251,9 +249,6 @@ export function createExportWorker(options: ExportWorkerOptions): ExportWorker {
       await stopListening?.().catch(() => {});
       await running?.catch(() => {});
       started = false;
-    },
-    wake() {
-      loopPass();
     },
     runDue() {
       return pass();
