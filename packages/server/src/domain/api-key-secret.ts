@@ -18,7 +18,8 @@ export interface NewKeySecret {
   readonly lastFour: string;
 }
 
-function checksum(body: string): string {
+/** The 6-character base62 CRC32 of `body` that ends a checksummed secret (API keys, OAuth tokens). */
+export function checksum(body: string): string {
   return base62(crc32(body), 6);
 }
 

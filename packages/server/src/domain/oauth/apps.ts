@@ -76,9 +76,8 @@ function nameTaken(name: string): ApiProblem {
  * test tokens. A name in use is `409 already_exists`.
  */
 export async function createOAuthApp(ctx: DomainContext, body: OAuthAppCreate): Promise<OAuthAppWithSecret> {
-  const grantTypes = body.grant_types ?? ["authorization_code", "refresh_token"];
-  const redirectUris = body.redirect_uris ?? [];
-  const confidential = body.confidential ?? true;
+  // The body validator fills the spec's defaults (Ajv `useDefaults`, app.ts).
+  const { grant_types: grantTypes, redirect_uris: redirectUris, confidential } = body;
   const employeeId = body.client_credentials_employee_id ?? null;
   if (grantTypes.includes("authorization_code") && redirectUris.length === 0) {
     throw invalidField("body.redirect_uris", "needs at least one URI when grant_types includes authorization_code");

@@ -6,7 +6,7 @@ import { authenticate } from "../authenticate.js";
 import { field, findClient, type OAuthForm } from "./clients.js";
 import { OAuthError, type OAuthErrorCode } from "./errors.js";
 import { formatScopes, isSubset, type OAuthScope, parseScopes } from "./scopes.js";
-import { createOAuthSecret, hashSecret, safeEqual } from "./secrets.js";
+import { createOAuthSecret, hashSecret, SECRET_PREFIX, safeEqual } from "./secrets.js";
 import { CODE_SECONDS, newFamilyId, type OAuthDeps } from "./tokens.js";
 
 // The authorization endpoint (RFC 6749 §4.1.1, PKCE RFC 7636 §4.3) and its sign-in and consent
@@ -142,7 +142,7 @@ export interface ConsentUser {
 
 /** The consent session of a cookie, while it lasts and its user is active. */
 export async function findConsentSession(db: Db, token: string | undefined, now: Date): Promise<ConsentUser | null> {
-  if (!token?.startsWith("tcss_")) return null;
+  if (!token?.startsWith(SECRET_PREFIX.session)) return null;
   const row = await db
     .selectFrom("oauth_sessions")
     .innerJoin("employees", "employees.id", "oauth_sessions.employee_id")

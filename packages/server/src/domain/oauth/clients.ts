@@ -8,15 +8,6 @@ const APP_ID = /^app_[0-9A-Za-z]{16,32}$/;
 /** The form fields of a token or revocation request, as received (unknown fields are ignored). */
 export type OAuthForm = Readonly<Record<string, unknown>>;
 
-/** How the client authenticated (RFC 7591 §2 names). */
-export type ClientAuthMethod = "client_secret_basic" | "client_secret_post" | "none";
-
-/** An authenticated client. */
-export interface AuthenticatedClient {
-  readonly app: OAuthAppRow;
-  readonly method: ClientAuthMethod;
-}
-
 /** A form field as a string: absent is `undefined`; anything but one string is `invalid_request`. */
 export function field(form: OAuthForm, name: string): string | undefined {
   const value = form[name];
@@ -56,20 +47,19 @@ function parseBasic(header: string): { id: string; secret: string } | null {
  * (`client_secret_basic`), form fields (`client_secret_post`), or `client_id` alone for a public
  * app (`none`). More than one method is `invalid_request`; an unknown client, a wrong secret, a
  * confidential app without its secret or a public app with one is `401 invalid_client` (with
- * `WWW-Authenticate` when Basic was tried).
+ * `WWW-Authenticate` when Basic was tried). Resolves to the client's app.
  */
 export async function authenticateClient(
   db: Db,
   authorization: string | undefined,
   form: OAuthForm,
-): Promise<AuthenticatedClient> {
+): Promise<OAuthAppRow> {
   const formId = field(form, "client_id");
   const formSecret = field(form, "client_secret");
   const basicHeader = authorization && /^Basic\s/i.test(authorization) ? authorization : undefined;
   const failed = (detail: string) => new OAuthError("invalid_client", detail, 401, basicHeader !== undefined);
   let clientId: string | undefined;
   let secret: string | undefined;
-  let method: ClientAuthMethod;
   if (basicHeader) {
     if (formSecret !== undefined) {
       throw new OAuthError("invalid_request", "Use one client authentication method: HTTP Basic or client_secret.");
@@ -81,11 +71,9 @@ export async function authenticateClient(
     }
     clientId = basic.id;
     secret = basic.secret;
-    method = "client_secret_basic";
   } else {
     clientId = formId;
     secret = formSecret;
-    method = secret === undefined ? "none" : "client_secret_post";
   }
   if (clientId === undefined) throw failed("Client authentication failed: no client_id.");
   const app = await findClient(db, clientId);
@@ -97,5 +85,5 @@ export async function authenticateClient(
   } else if (secret !== undefined) {
     throw failed(`Client authentication failed: ${app.id} is a public client and has no secret.`);
   }
-  return { app, method };
+  return app;
 }

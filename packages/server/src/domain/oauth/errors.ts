@@ -1,14 +1,7 @@
+import type { components } from "@timecard/sdk";
+
 /** The error codes of RFC 6749 §4.1.2.1 and §5.2 that Timecard answers (the spec's `OAuthError.error`). */
-export type OAuthErrorCode =
-  | "invalid_request"
-  | "invalid_client"
-  | "invalid_grant"
-  | "unauthorized_client"
-  | "unsupported_grant_type"
-  | "invalid_scope"
-  | "access_denied"
-  | "unsupported_response_type"
-  | "server_error";
+export type OAuthErrorCode = components["schemas"]["OAuthError"]["error"];
 
 /**
  * An OAuth error, answered by the `/oauth/` endpoints as an RFC 6749 §5.2 JSON object (not a

@@ -1,10 +1,11 @@
+import type { components } from "@timecard/sdk";
 import type { Role } from "../actor.js";
 
-/** An OAuth scope. */
-export type OAuthScope = "read" | "write" | "admin";
+/** An OAuth scope (the spec's `OAuthScope`). */
+export type OAuthScope = components["schemas"]["OAuthScope"];
 
 /** The scopes in the order the spec lists them. */
-export const OAUTH_SCOPES: readonly OAuthScope[] = ["read", "write", "admin"];
+export const OAUTH_SCOPES = ["read", "write", "admin"] as const satisfies readonly OAuthScope[];
 
 const SCOPE_PATTERN = /^(read|write|admin)( (read|write|admin))*$/;
 

@@ -1,7 +1,6 @@
 import { createHash, timingSafeEqual } from "node:crypto";
-import { crc32 } from "node:zlib";
-import { base62, randomBase62 } from "../../ids.js";
-import { hashSecret } from "../api-key-secret.js";
+import { randomBase62 } from "../../ids.js";
+import { checksum, hashSecret } from "../api-key-secret.js";
 
 // The OAuth secrets, opaque to clients. Tokens and client secrets are a prefix, 34 random base62
 // characters and a 6-character base62 CRC32 of what comes before (like the API keys), so a
@@ -21,10 +20,6 @@ export const SECRET_PREFIX = {
 type Kind = keyof typeof SECRET_PREFIX;
 const CHECKSUMMED: ReadonlySet<Kind> = new Set(["accessToken", "refreshToken", "clientSecret"]);
 const RANDOM_LENGTH = 34;
-
-function checksum(body: string): string {
-  return base62(crc32(body), 6);
-}
 
 /** A new secret of this kind and its hash (what is stored). */
 export function createOAuthSecret(kind: Kind): { readonly secret: string; readonly hash: string } {

@@ -7,7 +7,7 @@ import type { Actor, Db } from "../actor.js";
 import { authenticateClient, field, type OAuthForm } from "./clients.js";
 import { OAuthError } from "./errors.js";
 import { formatScopes, isSubset, type OAuthScope, parseScopes } from "./scopes.js";
-import { createOAuthSecret, hashSecret, isOAuthSecret, s256, safeEqual } from "./secrets.js";
+import { createOAuthSecret, hashSecret, isOAuthSecret, SECRET_PREFIX, s256, safeEqual } from "./secrets.js";
 
 type OAuthTokenResponse = components["schemas"]["OAuthTokenResponse"];
 
@@ -20,8 +20,12 @@ export const CODE_SECONDS = 600;
 /** What an access token may send per hour: the default of an API key. */
 const TOKEN_RATE_LIMIT_PER_HOUR = 1000;
 
-const GRANT_TYPES = ["authorization_code", "client_credentials", "refresh_token"] as const;
-type GrantType = (typeof GRANT_TYPES)[number];
+type GrantType = components["schemas"]["OAuthGrantType"];
+const GRANT_TYPES = [
+  "authorization_code",
+  "client_credentials",
+  "refresh_token",
+] as const satisfies readonly GrantType[];
 const VERIFIER = /^[A-Za-z0-9._~-]{43,128}$/;
 
 /** The clock and database the token endpoint works with. */
@@ -150,7 +154,7 @@ export async function exchangeToken(
     );
   }
   const grant = grantType as GrantType;
-  const { app } = await authenticateClient(deps.db, authorization, form);
+  const app = await authenticateClient(deps.db, authorization, form);
   if (!app.grant_types.includes(grant) || (grant === "client_credentials" && !app.confidential)) {
     throw new OAuthError("unauthorized_client", `App ${app.id} is not allowed the ${grant} grant.`);
   }
@@ -280,7 +284,7 @@ async function refresh(deps: OAuthDeps, app: OAuthAppRow, form: OAuthForm): Prom
  * tokens of other clients and revoked ones are left as they are, and the answer is the same.
  */
 export async function revokeToken(deps: OAuthDeps, authorization: string | undefined, form: OAuthForm): Promise<void> {
-  const { app } = await authenticateClient(deps.db, authorization, form);
+  const app = await authenticateClient(deps.db, authorization, form);
   const token = field(form, "token");
   if (token === undefined) throw new OAuthError("invalid_request", "The token parameter is required.");
   const row = await deps.db
@@ -305,7 +309,7 @@ export async function revokeToken(deps: OAuthDeps, authorization: string | undef
 
 /** Whether a bearer credential looks like an access token (rather than an API key). */
 export function isAccessToken(token: string): boolean {
-  return token.startsWith("tcat_");
+  return token.startsWith(SECRET_PREFIX.accessToken);
 }
 
 /**
