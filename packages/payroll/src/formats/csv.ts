@@ -2,7 +2,7 @@
 // ends (RFC 4180 § 2.1), and the text encodings the payroll programs read.
 
 import { encodeText, type TextEncoding } from "../encoding.js";
-import type { CSV_DELIMITERS } from "../formatter.js";
+import type { CSV_DELIMITERS, ExportOptions } from "../formatter.js";
 
 /** How a CSV file is written. */
 export interface CsvDialect {
@@ -112,4 +112,29 @@ export function encodeCsv(text: string, encoding: TextEncoding): Uint8Array {
 /** Throws `UnencodableCharacterError` when `value` (an identifier) cannot be written exactly. */
 export function assertEncodable(value: string | null, encoding: TextEncoding): void {
   if (value !== null && encoding !== "utf-8") encodeText(value.normalize("NFC"), encoding);
+}
+
+/**
+ * Checks `encoding` and `bom` together: a byte order mark is a UTF-8 thing, refused with
+ * windows-1250 (for `custom-csv` and `payroll-components-csv`).
+ */
+export function validateEncodingOptions(format: string, options: ExportOptions, defaultEncoding: string): void {
+  const encoding = options.encoding ?? defaultEncoding;
+  if (encoding !== "utf-8" && encoding !== "windows-1250") {
+    throw new TypeError(`The ${format} encoding must be "utf-8" or "windows-1250", not "${String(encoding)}".`);
+  }
+  if (options.bom !== undefined && typeof options.bom !== "boolean") {
+    throw new TypeError(`The ${format} option bom must be true or false.`);
+  }
+  if (options.bom === true && encoding !== "utf-8") {
+    throw new TypeError(`The ${format} option bom is only for the utf-8 encoding, not ${encoding}.`);
+  }
+}
+
+/** Joins two byte arrays. */
+export function concatBytes(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a, 0);
+  out.set(b, a.length);
+  return out;
 }

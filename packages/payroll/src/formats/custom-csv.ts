@@ -42,13 +42,14 @@ import {
   assertEncodable,
   type CsvCell,
   type CsvDialect,
+  concatBytes,
   csvLine,
   encodeCsv,
   formatDays,
   formatHours,
   num,
+  validateEncodingOptions,
 } from "./csv.js";
-import { concatBytes, validateEncodingOptions } from "./payroll-components-csv.js";
 
 /** The columns written when `options.columns` is not given. */
 export const DEFAULT_COLUMNS: readonly ExportColumn[] = [

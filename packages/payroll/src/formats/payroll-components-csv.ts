@@ -23,7 +23,17 @@
 import { UTF8_BOM } from "../encoding.js";
 import type { ExportOptions, PayrollEmployee, PayrollExportInput, PayrollFormatter } from "../formatter.js";
 import { lastDateOfMonth } from "../labour/zoned-time.js";
-import { assertEncodable, type CsvDialect, csvLine, encodeCsv, formatDays, formatHours, num } from "./csv.js";
+import {
+  assertEncodable,
+  type CsvDialect,
+  concatBytes,
+  csvLine,
+  encodeCsv,
+  formatDays,
+  formatHours,
+  num,
+  validateEncodingOptions,
+} from "./csv.js";
 
 /** The payroll components of the file, in the order of its rows. */
 export const PAYROLL_COMPONENTS = ["regular", "overtime", "night", "sunday_holiday", "leave"] as const;
@@ -36,23 +46,6 @@ const DIALECT: Omit<CsvDialect, "encoding"> = { delimiter: ";", decimalSeparator
 
 /** The leave types that count as paid vacation in the `leave` component. */
 const VACATION_TYPES: ReadonlySet<string> = new Set(["vacation", "on_demand"]);
-
-/**
- * Checks `encoding` and `bom` together: a byte order mark is a UTF-8 thing, refused with
- * windows-1250. Shared with `custom-csv`.
- */
-export function validateEncodingOptions(format: string, options: ExportOptions, defaultEncoding: string): void {
-  const encoding = options.encoding ?? defaultEncoding;
-  if (encoding !== "utf-8" && encoding !== "windows-1250") {
-    throw new TypeError(`The ${format} encoding must be "utf-8" or "windows-1250", not "${String(encoding)}".`);
-  }
-  if (options.bom !== undefined && typeof options.bom !== "boolean") {
-    throw new TypeError(`The ${format} option bom must be true or false.`);
-  }
-  if (options.bom === true && encoding !== "utf-8") {
-    throw new TypeError(`The ${format} option bom is only for the utf-8 encoding, not ${encoding}.`);
-  }
-}
 
 /** The month's totals of one employee, by component, in seconds and days. */
 export interface ComponentTotals {
@@ -180,12 +173,4 @@ async function* writeComponents(input: PayrollExportInput): AsyncGenerator<Uint8
     }
     if (text !== "") yield encodeCsv(text, dialect.encoding);
   }
-}
-
-/** Joins two byte arrays. */
-export function concatBytes(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a, 0);
-  out.set(b, a.length);
-  return out;
 }
