@@ -14,8 +14,16 @@
 //
 // Times are written to the minute, seconds dropped, as clock readers do.
 
-import type { PayrollEmployee } from "../formatter.js";
+import { encodeText } from "../encoding.js";
+import type {
+  ExportOptions,
+  PayrollEmployee,
+  PayrollEmployeeIdentity,
+  PayrollExportInput,
+  PayrollFormatter,
+} from "../formatter.js";
 import { offsetAt } from "../labour/zoned-time.js";
+import { CRLF } from "./csv.js";
 
 /** A local wall time, as clock readers write it. */
 export interface LocalDateTime {
@@ -241,4 +249,74 @@ export function cardProblem(card: string, maxDigits: number): string | null {
   if (!/^[0-9]+$/.test(card)) return `The clock card number "${card}" must be digits only.`;
   if (card.length > maxDigits) return `The clock card number "${card}" has more than ${maxDigits} digits.`;
   return null;
+}
+
+/** The card number of an employee, checked; throws when the export's identifier checks were skipped. */
+export function requireCard(
+  employee: PayrollEmployee,
+  format: string,
+  problem: (card: string) => string | null,
+): string {
+  const card = employee.clockCardNumber;
+  if (card === null || card.trim() === "") {
+    throw new TypeError(`${employee.id} has no clock card number, which the ${format} format needs.`);
+  }
+  const why = problem(card);
+  if (why !== null) throw new TypeError(`${employee.id}: ${why}`);
+  return card;
+}
+
+/** Writes the month's clock events by a line layout, one chunk per employee. */
+export async function* writeLayoutEvents(
+  input: PayrollExportInput,
+  format: string,
+  layout: LineLayout,
+): AsyncGenerator<Uint8Array> {
+  for await (const employee of input.employees) {
+    // A card longer than the layout's card field would be cut to another employee's number.
+    const card = requireCard(employee, format, (c) => cardProblem(c, layout.cardWidth));
+    let text = "";
+    for (const event of clockEvents(employee, input.month, input.organization.timeZone)) {
+      text += layout.render(card, event) + CRLF;
+    }
+    if (text !== "") yield encodeText(text, "us-ascii");
+  }
+}
+
+/**
+ * What the clock-event formats with a customer-set layout (Optima, enova365) share: the
+ * `line_layout` option and its default, the layout's checks, the card check against the layout's
+ * card field, and the writing.
+ */
+export function layoutFormat(
+  dialect: LayoutDialect,
+  defaultLayout: string,
+): Pick<
+  PayrollFormatter,
+  "acceptedOptions" | "defaultOptions" | "defaultLineLayout" | "invalidIdentifier" | "validateOptions" | "format"
+> {
+  // invalidIdentifier is asked once per employee with the same options: parse each layout once.
+  let parsed: LineLayout | undefined;
+  const layoutOf = (options: ExportOptions): LineLayout => {
+    const layout = options.line_layout ?? defaultLayout;
+    if (parsed?.layout !== layout) parsed = parseLineLayout(layout, dialect);
+    return parsed;
+  };
+  return {
+    acceptedOptions: ["line_layout"],
+    defaultOptions: { line_layout: defaultLayout },
+    defaultLineLayout: defaultLayout,
+    invalidIdentifier(employee: PayrollEmployeeIdentity, options: ExportOptions) {
+      // A card wider than the layout's card field would be cut to another employee's number.
+      return employee.clockCardNumber === null
+        ? null
+        : cardProblem(employee.clockCardNumber, layoutOf(options).cardWidth);
+    },
+    validateOptions(options: ExportOptions) {
+      layoutOf(options);
+    },
+    async *format(input: PayrollExportInput) {
+      yield* writeLayoutEvents(input, dialect.format, layoutOf(input.options));
+    },
+  };
 }

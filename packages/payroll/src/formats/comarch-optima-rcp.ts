@@ -9,11 +9,8 @@
 // format. A wider O field is zero-padded (`01`, `00`). See `parseLineLayout` for the rules a mask
 // must follow; characters that are not letters are written as they are.
 
-import { encodeText } from "../encoding.js";
-import type { ExportOptions, PayrollEmployeeIdentity, PayrollExportInput, PayrollFormatter } from "../formatter.js";
-import { cardProblem, clockEvents, type LayoutDialect, parseLineLayout } from "./clock-events.js";
-import { CRLF } from "./csv.js";
-import { requireCard } from "./symfonia-rcp.js";
+import type { PayrollFormatter } from "../formatter.js";
+import { type LayoutDialect, layoutFormat } from "./clock-events.js";
 
 const DEFAULT_LAYOUT = "RRRRMMDDggmmNNNNNNNNNNO";
 
@@ -52,51 +49,3 @@ export const comarchOptimaRcp: PayrollFormatter = {
   columnsConfigurable: false,
   ...layoutFormat(OPTIMA_DIALECT, DEFAULT_LAYOUT),
 };
-
-/**
- * What the clock-event formats with a customer-set layout (Optima, enova365) share: the
- * `line_layout` option and its default, the layout's checks, the card check against the layout's
- * card field, and the writing.
- */
-export function layoutFormat(
-  dialect: LayoutDialect,
-  defaultLayout: string,
-): Pick<
-  PayrollFormatter,
-  "acceptedOptions" | "defaultOptions" | "defaultLineLayout" | "invalidIdentifier" | "validateOptions" | "format"
-> {
-  const layoutOf = (options: ExportOptions) => parseLineLayout(options.line_layout ?? defaultLayout, dialect);
-  return {
-    acceptedOptions: ["line_layout"],
-    defaultOptions: { line_layout: defaultLayout },
-    defaultLineLayout: defaultLayout,
-    invalidIdentifier(employee: PayrollEmployeeIdentity, options: ExportOptions) {
-      // A card wider than the layout's card field would be cut to another employee's number.
-      return employee.clockCardNumber === null
-        ? null
-        : cardProblem(employee.clockCardNumber, layoutOf(options).cardWidth);
-    },
-    validateOptions(options: ExportOptions) {
-      layoutOf(options);
-    },
-    format: (input: PayrollExportInput) => writeLayoutEvents(input, dialect, defaultLayout),
-  };
-}
-
-/** Writes clock events by a customer-set line layout, one chunk per employee. */
-async function* writeLayoutEvents(
-  input: PayrollExportInput,
-  dialect: LayoutDialect,
-  defaultLayout: string,
-): AsyncGenerator<Uint8Array> {
-  const layout = parseLineLayout(input.options.line_layout ?? defaultLayout, dialect);
-  for await (const employee of input.employees) {
-    // A card longer than the layout's N field would be cut to another employee's number.
-    const card = requireCard(employee, dialect.format, (c) => cardProblem(c, layout.cardWidth));
-    let text = "";
-    for (const event of clockEvents(employee, input.month, input.organization.timeZone)) {
-      text += layout.render(card, event) + CRLF;
-    }
-    if (text !== "") yield encodeText(text, "us-ascii");
-  }
-}

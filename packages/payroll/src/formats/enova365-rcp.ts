@@ -7,8 +7,7 @@
 // enova365 takes it from the import. See `parseLineLayout` for the rules a layout must follow.
 
 import type { PayrollFormatter } from "../formatter.js";
-import type { LayoutDialect } from "./clock-events.js";
-import { layoutFormat } from "./comarch-optima-rcp.js";
+import { type LayoutDialect, layoutFormat } from "./clock-events.js";
 
 const DEFAULT_LAYOUT = "XXXNNNNNNNNMMDDhhmmOO";
 

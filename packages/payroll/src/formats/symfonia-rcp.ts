@@ -14,8 +14,8 @@
 // `000010004220260901080011000010000000` is an entry of card 100042 on 1 September 2026 at 08:00.
 
 import { encodeText } from "../encoding.js";
-import type { PayrollEmployee, PayrollEmployeeIdentity, PayrollExportInput, PayrollFormatter } from "../formatter.js";
-import { type ClockEvent, cardProblem, clockEvents, pad } from "./clock-events.js";
+import type { PayrollEmployeeIdentity, PayrollExportInput, PayrollFormatter } from "../formatter.js";
+import { type ClockEvent, cardProblem, clockEvents, pad, requireCard } from "./clock-events.js";
 import { CRLF } from "./csv.js";
 
 const CARD_DIGITS = 10;
@@ -40,21 +40,6 @@ export function symfoniaLine(card: string, event: ClockEvent): string {
     GATE +
     NO_ERROR
   );
-}
-
-/** The card number of an employee, checked; throws when the export's identifier checks were skipped. */
-export function requireCard(
-  employee: PayrollEmployee,
-  format: string,
-  problem: (card: string) => string | null,
-): string {
-  const card = employee.clockCardNumber;
-  if (card === null || card.trim() === "") {
-    throw new TypeError(`${employee.id} has no clock card number, which the ${format} format needs.`);
-  }
-  const why = problem(card);
-  if (why !== null) throw new TypeError(`${employee.id}: ${why}`);
-  return card;
 }
 
 /**
