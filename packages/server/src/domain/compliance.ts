@@ -1,10 +1,10 @@
-import { type ComplianceFinding, checkCompliance, complianceHistoryStart } from "@timecard/payroll";
+import { type ComplianceFinding, checkCompliance, complianceHistoryStart, type LabourRules } from "@timecard/payroll";
 import type { components } from "@timecard/sdk";
 import type { FastifyBaseLogger } from "fastify";
 import { forbidden, invalidState, notFound } from "../errors.js";
 import { decodeTimeCursor, newestFirstAfter, type Page, toPage } from "../http/cursor.js";
 import { newId } from "../ids.js";
-import type { ComplianceAlertRow } from "../storage/schema.js";
+import type { ComplianceAlertRow, OrganizationRow } from "../storage/schema.js";
 import { type Db, type DomainContext, inTransaction } from "./actor.js";
 import { recordChange } from "./audit.js";
 import { recordEvent } from "./events.js";
@@ -41,9 +41,10 @@ export function toComplianceAlert(row: ComplianceAlertRow): ComplianceAlert {
 
 /**
  * Inside the caller's transaction (a session of `employeeId` was stopped, created, changed or
- * deleted): runs the labour engine's `checkCompliance` over the employee's completed, not
- * rejected sessions and stores each finding that is new (see `checkEmployeeCompliance`), in the
- * same transaction and outbox as the change itself. Answers the alerts created.
+ * deleted; `around` is the earliest start of the work that changed): runs the labour engine's
+ * `checkCompliance` over the employee's completed, not rejected sessions and stores each finding
+ * that is new (see `checkEmployeeCompliance`), in the same transaction and outbox as the change
+ * itself. Answers the alerts created.
  */
 export function runComplianceCheck(tx: DomainContext, employeeId: string, around: Date): Promise<ComplianceAlert[]> {
   return checkEmployeeCompliance(tx.db, {
@@ -55,21 +56,42 @@ export function runComplianceCheck(tx: DomainContext, employeeId: string, around
 }
 
 /**
+ * How far before the earliest start a change touches the findings are derived again: its week
+ * (7 days) and the 24-hour period of the day before, which reaches into that week's first day
+ * (PL Kodeks pracy art. 132 § 1 and 133 § 1, CZ zákoník práce § 90 and § 92). Every period whose
+ * finding a session can cause or change (its 24-hour periods, its Monday–Sunday week, its
+ * settlement period and year) ends after the session starts, so none ends before this margin.
+ */
+const RECHECK_MARGIN_MS = 8 * 24 * 3600 * 1000;
+
+/**
  * Checks one employee's work at `now` (in the caller's transaction, if `db` is one) and stores
  * each finding not stored yet: one row per employee and finding `key`, so a finding seen again
  * is not raised again. A new `violation` emits `compliance.violation`; a new overtime finding
  * emits `overtime.warning` with its `OvertimeWarning` data.
  *
- * The history read is what the engine asks for (`complianceHistoryStart`): from a week before
- * 1 January of the year of `around`, for the yearly overtime of PL Kodeks pracy art. 151 § 3 /
- * CZ zákoník práce § 93, the settlement period of PL art. 131 / CZ § 93 odst. 4 and rest across
- * New Year (PL art. 132–133, CZ § 90 and § 92), up to now.
+ * Only findings about periods that end after `around` less a week and a day are derived (the
+ * engine's `from`, see `RECHECK_MARGIN_MS`): `around` is the earliest start of the work that
+ * changed. The history read is what the engine asks for (`complianceHistoryStart`): from a week
+ * before 1 January of the year of `from`, for the yearly overtime of PL Kodeks pracy art. 151
+ * § 3 / CZ zákoník práce § 93, the settlement period of PL art. 131 / CZ § 93 odst. 4 and rest
+ * across New Year (PL art. 132–133, CZ § 90 and § 92), up to now.
  */
 export async function checkEmployeeCompliance(
   db: Db,
   check: { organizationId: string; employeeId: string; around: Date; now: Date },
 ): Promise<ComplianceAlert[]> {
   const org = await loadOrganization(db, check.organizationId);
+  return checkWithRules(db, org, labourRulesOf(org), check);
+}
+
+/** `checkEmployeeCompliance` with the organization and its rules already loaded. */
+async function checkWithRules(
+  db: Db,
+  org: Pick<OrganizationRow, "id" | "time_zone">,
+  rules: LabourRules,
+  check: { employeeId: string; around: Date; now: Date },
+): Promise<ComplianceAlert[]> {
   const employee = await db
     .selectFrom("employees")
     .select(["id", "name"])
@@ -77,9 +99,9 @@ export async function checkEmployeeCompliance(
     .where("id", "=", check.employeeId)
     .executeTakeFirst();
   if (!employee) return [];
-  const rules = labourRulesOf(org);
+  const from = new Date(check.around.getTime() - RECHECK_MARGIN_MS);
   const window = {
-    from: complianceHistoryStart(localDate(check.around, org.time_zone)),
+    from: complianceHistoryStart(localDate(from, org.time_zone)),
     to: addDays(localDate(check.now, org.time_zone), 1),
   };
   const sessions = await loadSessions(db, org.id, [employee.id], window, "not_rejected");
@@ -88,11 +110,12 @@ export async function checkEmployeeCompliance(
     sessions: toWorkSessions(sessions),
     rules,
     now: check.now,
+    from,
   });
   return storeFindings(db, org.id, employee.id, findings, check.now);
 }
 
-/** Stores the findings not stored yet, and emits their events. */
+/** Stores the findings not stored yet (one multi-row insert), and emits the events of those only. */
 async function storeFindings(
   db: Db,
   organizationId: string,
@@ -100,11 +123,11 @@ async function storeFindings(
   findings: readonly ComplianceFinding[],
   now: Date,
 ): Promise<ComplianceAlert[]> {
-  const created: ComplianceAlert[] = [];
-  for (const finding of findings) {
-    const row = await db
-      .insertInto("compliance_alerts")
-      .values({
+  if (findings.length === 0) return [];
+  const rows = await db
+    .insertInto("compliance_alerts")
+    .values(
+      findings.map((finding) => ({
         id: newId("alr", now),
         organization_id: organizationId,
         employee_id: employeeId,
@@ -121,10 +144,16 @@ async function storeFindings(
         created_at: now,
         acknowledged_at: null,
         acknowledged_by: null,
-      })
-      .onConflict((oc) => oc.columns(["organization_id", "employee_id", "key"]).doNothing())
-      .returningAll()
-      .executeTakeFirst();
+      })),
+    )
+    .onConflict((oc) => oc.columns(["organization_id", "employee_id", "key"]).doNothing())
+    .returningAll()
+    .execute();
+  const stored = new Map(rows.map((row) => [row.key, row]));
+  const created: ComplianceAlert[] = [];
+  // In the engine's order (by period, then kind), whatever order the rows came back in.
+  for (const finding of findings) {
+    const row = stored.get(finding.key);
     if (!row) continue;
     const alert = toComplianceAlert(row);
     created.push(alert);
@@ -212,18 +241,20 @@ export function createComplianceSweeper(options: ComplianceSweeperOptions): Comp
     if (organizationId !== undefined) q = q.where("organization_id", "=", organizationId);
     const employees = await q.orderBy("organization_id").orderBy("employee_id").execute();
     let created = 0;
+    let org: { row: OrganizationRow; rules: LabourRules } | null = null;
     for (const e of employees) {
       // One transaction per employee: alerts and their events commit together, and one
-      // employee's failure does not stop the others' check.
+      // employee's failure does not stop the others' check. The organization and its rules are
+      // read once for all its employees (they come ordered by organization).
       try {
-        const alerts = await db.transaction().execute((trx) =>
-          checkEmployeeCompliance(trx, {
-            organizationId: e.organization_id,
-            employeeId: e.employee_id,
-            around: at,
-            now: at,
-          }),
-        );
+        if (org?.row.id !== e.organization_id) {
+          const row = await loadOrganization(db, e.organization_id);
+          org = { row, rules: labourRulesOf(row) };
+        }
+        const { row, rules } = org;
+        const alerts = await db
+          .transaction()
+          .execute((trx) => checkWithRules(trx, row, rules, { employeeId: e.employee_id, around: at, now: at }));
         created += alerts.length;
       } catch (error) {
         log.error({ err: error, employee: e.employee_id }, "compliance check failed for an employee");

@@ -608,7 +608,9 @@ export async function updateSession(ctx: DomainContext, id: string, body: Sessio
       .returningAll()
       .executeTakeFirstOrThrow();
     const session = await emit(tx, "session.updated", updated, now);
-    if (updated.ended_at !== null) await runComplianceCheck(tx, updated.employee_id, updated.started_at);
+    // The earlier of the old and new start: moving work away can change the periods it left.
+    const around = new Date(Math.min(updated.started_at.getTime(), row.started_at.getTime()));
+    if (updated.ended_at !== null) await runComplianceCheck(tx, updated.employee_id, around);
     return session;
   });
 }
