@@ -13,34 +13,18 @@
 //
 // `000010004220260901080011000010000000` is an entry of card 100042 on 1 September 2026 at 08:00.
 
-import { encodeText } from "../encoding.js";
 import type { PayrollEmployeeIdentity, PayrollExportInput, PayrollFormatter } from "../formatter.js";
-import { type ClockEvent, cardProblem, clockEvents, pad, requireCard } from "./clock-events.js";
-import { CRLF } from "./csv.js";
+import { cardProblem, type LayoutDialect, parseLineLayout, writeLayoutEvents } from "./clock-events.js";
 
-const CARD_DIGITS = 10;
-const STATUS_NORMAL = "1";
-const WORK_TYPE = "00001";
-const GATE = "00000";
-const NO_ERROR = "00";
+const SYMFONIA_DIALECT: LayoutDialect = {
+  format: "symfonia-rcp",
+  letters: { R: "year", M: "month", D: "day", g: "hour", m: "minute", N: "card", O: "operation" },
+  codes: { entry: "1", exit: "0" },
+};
 
-/** One line of the Symfonia RCP format for a clock event, without its line end. */
-export function symfoniaLine(card: string, event: ClockEvent): string {
-  const { year, month, day, hour, minute } = event.local;
-  return (
-    pad(card, CARD_DIGITS) +
-    pad(year, 4) +
-    pad(month, 2) +
-    pad(day, 2) +
-    pad(hour, 2) +
-    pad(minute, 2) +
-    (event.kind === "entry" ? "1" : "0") +
-    STATUS_NORMAL +
-    WORK_TYPE +
-    GATE +
-    NO_ERROR
-  );
-}
+// The table above as a fixed line layout: card, date, time and event, then the constant status,
+// work type, gate and error digits.
+const LAYOUT = parseLineLayout("NNNNNNNNNNRRRRMMDDggmmO1000010000000", SYMFONIA_DIALECT);
 
 /**
  * Symfonia clock events TXT: an entry and an exit line for each worked interval, in the
@@ -71,20 +55,9 @@ export const symfoniaRcp: PayrollFormatter = {
   defaultLineLayout: null,
   columnsConfigurable: false,
   invalidIdentifier(employee: PayrollEmployeeIdentity) {
-    return employee.clockCardNumber === null ? null : cardProblem(employee.clockCardNumber, CARD_DIGITS);
+    return employee.clockCardNumber === null ? null : cardProblem(employee.clockCardNumber, LAYOUT.cardWidth);
   },
   format(input: PayrollExportInput) {
-    return writeSymfonia(input);
+    return writeLayoutEvents(input, SYMFONIA_DIALECT.format, LAYOUT);
   },
 };
-
-async function* writeSymfonia(input: PayrollExportInput): AsyncGenerator<Uint8Array> {
-  for await (const employee of input.employees) {
-    const card = requireCard(employee, "symfonia-rcp", (c) => cardProblem(c, CARD_DIGITS));
-    let text = "";
-    for (const event of clockEvents(employee, input.month, input.organization.timeZone)) {
-      text += symfoniaLine(card, event) + CRLF;
-    }
-    if (text !== "") yield encodeText(text, "us-ascii");
-  }
-}
