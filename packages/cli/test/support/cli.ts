@@ -30,25 +30,9 @@ function cleanEnv(): Record<string, string | undefined> {
   return env;
 }
 
-/** Runs the built CLI as a subprocess, as a terminal user would. */
+/** Runs the built CLI as a subprocess, as a terminal user would, to its end. */
 export function runCli(args: readonly string[], options: RunOptions = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), BIN, ...args], {
-      env: { ...cleanEnv(), ...options.env },
-      stdio: ["pipe", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
-      stdout += chunk;
-    });
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
-      stderr += chunk;
-    });
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(options.input ?? "");
-  });
+  return startCli(args, options).finished;
 }
 
 /** A CLI process that keeps running (listen, audit tail, sandbox): its output so far, and how to stop it. */
@@ -58,6 +42,8 @@ export interface RunningCli {
   stderr(): string;
   /** Resolves once `stream`'s output so far matches `pattern`; rejects when the process exits first or after `timeoutMs`. */
   waitFor(stream: "stdout" | "stderr", pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
+  /** Resolves to the run once the process has exited on its own. */
+  readonly finished: Promise<Run>;
   /** Sends `signal` (default SIGINT, as Ctrl-C does) and resolves to the finished run. */
   stop(signal?: NodeJS.Signals): Promise<Run>;
 }
@@ -91,6 +77,7 @@ export function startCli(args: readonly string[], options: RunOptions = {}): Run
   child.stdin?.end(options.input ?? "");
   return {
     child,
+    finished: closed,
     stdout: () => output.stdout,
     stderr: () => output.stderr,
     waitFor(stream, pattern, timeoutMs = 20_000) {
