@@ -143,7 +143,8 @@ export const payrollComponentsCsv: PayrollFormatter = {
 };
 
 async function* writeComponents(input: PayrollExportInput): AsyncGenerator<Uint8Array> {
-  const options = { ...payrollComponentsCsv.defaultOptions, ...input.options };
+  // The fallbacks are the format's defaults, for a caller that did not resolve the options.
+  const { options } = input;
   const dialect: CsvDialect = { ...DIALECT, encoding: options.encoding ?? "windows-1250" };
   const codes = componentCodes(options);
   const from = czechDate(`${input.month}-01`);
