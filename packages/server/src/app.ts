@@ -7,6 +7,7 @@ import type { Actor, DomainContext } from "./domain/actor.js";
 import { auditActor } from "./domain/audit.js";
 import { type AuditWriter, createAuditWriter } from "./domain/audit-writer.js";
 import { authenticate, authorize } from "./domain/authenticate.js";
+import { createComplianceSweeper } from "./domain/compliance.js";
 import { createExportWorker, type ExportWorker } from "./domain/exports/worker.js";
 import { createDispatcher } from "./domain/webhooks/dispatcher.js";
 import type { WebhookContext } from "./domain/webhooks/runtime.js";
@@ -74,16 +75,16 @@ declare module "fastify" {
   interface FastifyInstance {
     audit: AuditWriter;
     webhooks: WebhookContext;
-    /** The payroll export worker: startServer starts it unless `config.exports.worker` is off; tests call `runDue()`. */
+    /** The payroll export worker: it starts with the app unless `config.exports.worker` is off; tests call `runDue()`. */
     exports: ExportWorker;
   }
 }
 
 /**
  * Builds the Timecard API server: routes and validation from the spec, then authentication,
- * per-key rate limits, scopes and roles, idempotency, audit and problem+json errors. The payroll
- * export worker is built but not started: `startServer` starts it; an embedder calls
- * `app.exports.start()`.
+ * per-key rate limits, scopes and roles, idempotency, audit and problem+json errors. When the
+ * app is ready it starts the webhook dispatcher, the payroll export worker and the daily
+ * compliance check, each unless its flag in `config` is off; `app.close()` stops them.
  *
  * @example
  * ```ts
@@ -144,16 +145,18 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
     return { config: config.webhooks, masterKey: config.masterKey, allowlist, resolve, dispatcher };
   })();
   app.decorate("webhooks", webhooks);
+  // The three background jobs start when the app is ready, each unless its flag is off (the
+  // tests turn all three off and drive them by hand), and stop when it closes. Their stop hooks
+  // are registered before the audit flush below: work in flight is recorded before the database closes.
   if (config.webhooks.dispatcher) app.addHook("onReady", () => webhooks.dispatcher.start());
-  // Registered before the audit flush below: attempts in flight are recorded before the database closes.
   app.addHook("onClose", () => webhooks.dispatcher.stop());
-  // The export worker is built here and started by startServer (unless `config.exports.worker`
-  // is off): an app made with createApp alone, as in tests, generates exports only when asked
-  // (`app.exports.runDue()`, or `app.exports.start()`).
   const exportWorker = createExportWorker({ storage, now, log: app.log });
   app.decorate("exports", exportWorker);
-  // The export in progress is recorded before the database closes.
+  if (config.exports.worker) app.addHook("onReady", () => exportWorker.start());
   app.addHook("onClose", () => exportWorker.stop());
+  const complianceSweeper = createComplianceSweeper({ db, now, log: app.log });
+  if (config.compliance.dailyCheck) app.addHook("onReady", async () => complianceSweeper.start());
+  app.addHook("onClose", () => complianceSweeper.stop());
 
   // Bodies are validated strictly (a string is not a number); query, path and headers arrive as
   // text and are coerced. `removeAdditional: false`: unknown fields are refused, not dropped.

@@ -1,7 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import { createApp } from "./app.js";
 import { loadServerConfig, redactConfig, type ServerConfig, type ServerEnv } from "./config.js";
-import { type ComplianceSweeper, createComplianceSweeper } from "./domain/compliance.js";
 import { ensureSandboxSeed } from "./sandbox/seed.js";
 
 export { openSandboxStorage, type SandboxStorage, type SandboxStorageOptions } from "./sandbox/storage.js";
@@ -143,9 +142,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const logger = serverLoggerOptions(config.logLevel, options.logStream);
   const ownsStorage = !options.storage;
   const storage = options.storage ?? (await openStorage(config.storage));
-  let app: FastifyInstance;
+  let app: FastifyInstance | undefined;
   let seeded: string[] = [];
-  let sweeper: ComplianceSweeper | null = null;
   try {
     if (config.sandbox) seeded = await ensureSandboxSeed(storage.db, now());
     app = await createApp({ config, storage, now, logger });
@@ -154,19 +152,16 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       app.log.warn("no DATABASE_URL or TIMECARD_DATA_DIR: the data is in memory and is lost when the server stops");
     }
     if (seeded.length > 0) app.log.info({ organizations: seeded }, "seeded the sandbox data");
+    // The background jobs start as the app gets ready, and stop with app.close().
     await app.listen({ port: config.port, host: config.host });
-    // Stopped by app.close() with the rest of the app.
-    if (config.exports.worker) await app.exports.start();
-    if (config.compliance.dailyCheck) {
-      sweeper = createComplianceSweeper({ db: storage.db, now, log: app.log });
-      sweeper.start();
-    }
   } catch (error) {
+    await app?.close().catch(() => {});
     if (ownsStorage) await storage.close().catch(() => {});
     throw error;
   }
+  const listening = app;
 
-  const address = app.server.address();
+  const address = listening.server.address();
   const port = typeof address === "object" && address ? address.port : config.port;
   const host = config.host.includes(":") ? `[${config.host}]` : config.host;
   const timeoutMs = options.shutdownTimeoutMs ?? 10_000;
@@ -179,23 +174,22 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       for (const signal of signals) process.off(signal, onSignal);
       // In-flight requests finish; a request that outlives the timeout has its connection cut.
       const force = setTimeout(() => {
-        app.log.warn({ timeoutMs }, "requests still running at the shutdown timeout: closing their connections");
-        app.server.closeAllConnections();
+        listening.log.warn({ timeoutMs }, "requests still running at the shutdown timeout: closing their connections");
+        listening.server.closeAllConnections();
       }, timeoutMs);
       force.unref();
       // Keep-alive connections that finish their last request while closing are closed as they go idle.
-      const idle = setInterval(() => app.server.closeIdleConnections(), 50);
+      const idle = setInterval(() => listening.server.closeIdleConnections(), 50);
       idle.unref();
       try {
-        await sweeper?.stop();
-        await app.close();
-        await app.audit.flush();
+        await listening.close();
+        await listening.audit.flush();
       } finally {
         clearTimeout(force);
         clearInterval(idle);
         if (ownsStorage) await storage.close();
       }
-      app.log.info("stopped");
+      listening.log.info("stopped");
     })();
     return closing;
   };
@@ -203,23 +197,23 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   let signalled = false;
   function onSignal(signal: NodeJS.Signals) {
     if (signalled) {
-      app.log.warn({ signal }, "second signal: exiting without waiting");
+      listening.log.warn({ signal }, "second signal: exiting without waiting");
       exit(1);
       return;
     }
     signalled = true;
-    app.log.info({ signal }, "shutting down: finishing in-flight requests");
+    listening.log.info({ signal }, "shutting down: finishing in-flight requests");
     close().then(
       () => exit(0),
       (error: unknown) => {
-        app.log.error({ err: error }, "shutdown failed");
+        listening.log.error({ err: error }, "shutdown failed");
         exit(1);
       },
     );
   }
   for (const signal of signals) process.on(signal, onSignal);
 
-  return { app, storage, config, url: `http://${host}:${port}`, port, seeded, close };
+  return { app: listening, storage, config, url: `http://${host}:${port}`, port, seeded, close };
 }
 
 /**
