@@ -24,13 +24,13 @@ export interface WebhookConfig {
 
 /** When labour-law compliance is checked besides after every session change. */
 export interface ComplianceConfig {
-  /** Whether `startServer` runs the daily check in this process (default true). */
+  /** Whether the app (`createApp`, `startServer`) runs the daily check in this process (default true). */
   readonly dailyCheck: boolean;
 }
 
 /** How payroll exports are generated. */
 export interface ExportConfig {
-  /** Whether `startServer` runs the export worker in this process (default true; turn off for API-only processes). */
+  /** Whether the app (`createApp`, `startServer`) runs the export worker in this process (default true; turn off for API-only processes). */
   readonly worker: boolean;
 }
 

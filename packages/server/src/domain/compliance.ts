@@ -215,8 +215,8 @@ export interface ComplianceSweeper {
 }
 
 /**
- * A daily compliance check on `options.db`. Nothing runs until `start()` (`startServer` starts
- * it unless `TIMECARD_COMPLIANCE_DAILY_CHECK=false`).
+ * A daily compliance check on `options.db`. Nothing runs until `start()` (`createApp` starts
+ * it when the app is ready unless `TIMECARD_COMPLIANCE_DAILY_CHECK=false`).
  *
  * @example
  * ```ts

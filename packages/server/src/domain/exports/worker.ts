@@ -58,8 +58,8 @@ const DEFAULT_POLL_MS = 2000;
 const DEFAULT_MAX_ATTEMPTS = 3;
 
 /**
- * An export worker on `options.storage`. Nothing runs until `start()` (`startServer` starts it unless
- * `TIMECARD_EXPORT_WORKER=false`); tests call `runDue()` instead.
+ * An export worker on `options.storage`. Nothing runs until `start()` (`createApp` starts it when
+ * the app is ready unless `TIMECARD_EXPORT_WORKER=false`); tests call `runDue()` instead.
  *
  * @example
  * ```ts
