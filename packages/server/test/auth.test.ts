@@ -97,7 +97,15 @@ describe("401: who is calling", () => {
   });
 
   it("refuses a bad checksum without the database: the key is refused even when storage is down", async () => {
-    const config = { ...loadServerConfig({ TIMECARD_MASTER_KEY: "a".repeat(64) }), storage: server.config.storage };
+    const config = {
+      ...loadServerConfig({
+        TIMECARD_MASTER_KEY: "a".repeat(64),
+        TIMECARD_WEBHOOK_DISPATCHER: "false",
+        TIMECARD_EXPORT_WORKER: "false",
+        TIMECARD_COMPLIANCE_DAILY_CHECK: "false",
+      }),
+      storage: server.config.storage,
+    };
     const app = await createApp({ config, storage: unreachableStorage() });
     try {
       const key = createKeySecret("live").secret;

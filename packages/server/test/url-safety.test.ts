@@ -219,7 +219,13 @@ describe("webhook endpoint URLs through the API", () => {
 
   async function build(target: TestServer, env: Record<string, string>) {
     const config = {
-      ...loadServerConfig({ TIMECARD_MASTER_KEY: "a".repeat(64), TIMECARD_WEBHOOK_DISPATCHER: "false", ...env }),
+      ...loadServerConfig({
+        TIMECARD_MASTER_KEY: "a".repeat(64),
+        TIMECARD_WEBHOOK_DISPATCHER: "false",
+        TIMECARD_EXPORT_WORKER: "false",
+        TIMECARD_COMPLIANCE_DAILY_CHECK: "false",
+        ...env,
+      }),
       storage: testStorageConfig(),
     };
     const app = await createApp({ config, storage, now: () => clock.now, resolveHost: resolve });
